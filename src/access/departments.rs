@@ -1,0 +1,137 @@
+//! Departments form a tree (parent_id); a cycle is refused.
+
+use poem_openapi::Object;
+use redb::ReadTransaction;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    User,
+    policy::{Permission, allow},
+};
+use crate::{
+    error::{Ctx, Error, Problems, Result},
+    store::{self, Kind, Record, Tx, tables},
+    validate,
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Department {
+    pub id: u64,
+    pub name: String,
+    pub parent_id: Option<u64>,
+    pub head_id: Option<u64>,
+}
+
+impl Record for Department {
+    const KIND: Kind = Kind::Department;
+    const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::DEPARTMENTS;
+    const NAME: &'static str = "department";
+    fn id(&self) -> u64 {
+        self.id
+    }
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct DepartmentInput {
+    #[oai(default)]
+    pub name: String,
+    pub parent_id: Option<u64>,
+    pub head_id: Option<u64>,
+}
+
+fn check(tx: &Tx, id: Option<u64>, input: &DepartmentInput) -> Result<String> {
+    let mut p = Problems::default();
+    let name = validate::required(&mut p, "name", &input.name, 200);
+    if let Some(parent) = input.parent_id {
+        if !tx.exists::<Department>(parent)? {
+            p.add("parent_id", "not_found", "no such department");
+        } else if let Some(me) = id {
+            // Walk up from the new parent: meeting ourselves means a cycle.
+            let mut cur = Some(parent);
+            let mut steps = 0;
+            while let Some(c) = cur {
+                if c == me || steps > 10_000 {
+                    p.add(
+                        "parent_id",
+                        "invalid_value",
+                        "a department cannot sit inside itself",
+                    );
+                    break;
+                }
+                cur = tx.get::<Department>(c)?.and_then(|d| d.parent_id);
+                steps += 1;
+            }
+        }
+    }
+    if let Some(h) = input.head_id
+        && !tx.exists::<User>(h)?
+    {
+        p.add("head_id", "not_found", "no such user");
+    }
+    p.finish()?;
+    Ok(name)
+}
+
+pub fn create(tx: &mut Tx, actor: &User, input: DepartmentInput) -> Result<Department> {
+    allow(actor, Permission::ManageDepartments)?;
+    let name = check(tx, None, &input)?;
+    let d = Department {
+        id: tx.next_id("departments")?,
+        name,
+        parent_id: input.parent_id,
+        head_id: input.head_id,
+    };
+    tx.insert(&d)?;
+    Ok(d)
+}
+
+pub fn update(tx: &mut Tx, actor: &User, id: u64, input: DepartmentInput) -> Result<Department> {
+    allow(actor, Permission::ManageDepartments)?;
+    let old: Department = tx.must(id)?;
+    let name = check(tx, Some(id), &input)?;
+    let new = Department {
+        id,
+        name,
+        parent_id: input.parent_id,
+        head_id: input.head_id,
+    };
+    tx.update(&old, &new)?;
+    Ok(new)
+}
+
+pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
+    allow(actor, Permission::ManageDepartments)?;
+    let old: Department = tx.must(id)?;
+    let t = tx
+        .txn
+        .open_table(tables::DEPARTMENTS)
+        .ctx("read departments")?;
+    for row in redb::ReadableTable::iter(&t).ctx("read departments")? {
+        let (_, v) = row.ctx("read departments")?;
+        let d: Department = store::codec::decode(v.value(), "department")?;
+        if d.parent_id == Some(id) {
+            return Err(Error::Conflict(
+                "the department has sub-departments: move or delete them first".into(),
+            ));
+        }
+    }
+    drop(t);
+    let ut = tx.txn.open_table(tables::USERS).ctx("read departments")?;
+    for row in redb::ReadableTable::iter(&ut).ctx("read departments")? {
+        let (_, v) = row.ctx("read departments")?;
+        let u: User = store::codec::decode(v.value(), "user")?;
+        if u.department_id == Some(id) {
+            return Err(Error::Conflict(
+                "people work in this department: move them first".into(),
+            ));
+        }
+    }
+    drop(ut);
+    tx.delete(&old)
+}
+
+pub fn list(rx: &ReadTransaction) -> Result<Vec<Department>> {
+    let mut all: Vec<Department> = store::all(rx)?;
+    all.sort_by_key(|d| d.name.to_lowercase());
+    Ok(all)
+}

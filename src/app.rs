@@ -1,0 +1,102 @@
+//! The application: the store, the search index and the services around them, opened in the
+//! order of STYLE.md: store → schema check/migrations → index check or rebuild → indexer → listen.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use chrono::{DateTime, Utc};
+
+use crate::{
+    access::auth::{self, Throttle},
+    clock::{Clock, SystemClock},
+    crm::company_types,
+    error::{Error, Result},
+    search::{SearchIndex, indexer},
+    store::{Store, Tx},
+};
+
+pub const DB_FILE: &str = "korobka.redb";
+pub const INDEX_DIR: &str = "index";
+
+pub struct App {
+    pub data_dir: PathBuf,
+    pub store: Arc<Store>,
+    pub index: Arc<SearchIndex>,
+    pub clock: Arc<dyn Clock>,
+    pub throttle: Throttle,
+    /// The one-time token that guards first-run setup (printed on the console).
+    pub setup_token: String,
+    /// Cookies get the Secure flag when served over TLS.
+    pub secure_cookies: bool,
+}
+
+pub struct OpenOptions {
+    pub clock: Arc<dyn Clock>,
+    /// Use this setup token instead of a random one (`KOROBKA_SETUP_TOKEN`).
+    pub setup_token: Option<String>,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            clock: Arc::new(SystemClock),
+            setup_token: None,
+        }
+    }
+}
+
+impl App {
+    /// Opens (or creates) the data folder, checks the index and catches it up.
+    pub fn open(data_dir: &Path, opts: OpenOptions) -> Result<App> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| Error::Storage(format!("create {}: {e}", data_dir.display())))?;
+        let store = Arc::new(Store::open(&data_dir.join(DB_FILE))?);
+        let now = opts.clock.now();
+        store.write(None, now, |tx| {
+            company_types::seed(tx)?;
+            auth::purge_sessions(tx)?;
+            Ok(())
+        })?;
+        let (index, rebuilt) = SearchIndex::open(&data_dir.join(INDEX_DIR))
+            .map_err(|e| Error::Search(e.to_string()))?;
+        let index = Arc::new(index);
+        if rebuilt || indexer::needs_rebuild(&store, &index)? {
+            tracing::info!("rebuilding the search index from the store");
+            let n = indexer::reindex(&store, &index)?;
+            tracing::info!("search index rebuilt: {n} documents");
+        } else {
+            let n = indexer::catch_up(&store, &index)?;
+            if n > 0 {
+                tracing::info!("search index caught up: {n} changes");
+            }
+        }
+        Ok(App {
+            data_dir: data_dir.to_path_buf(),
+            store,
+            index,
+            clock: opts.clock,
+            throttle: Throttle::new(),
+            setup_token: opts.setup_token.unwrap_or_else(auth::random_secret),
+            secure_cookies: false,
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Runs a write use-case on a blocking thread (commits fsync) and returns its result.
+    pub async fn write<T: Send + 'static>(
+        self: &Arc<Self>,
+        actor: Option<u64>,
+        f: impl FnOnce(&mut Tx) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let app = self.clone();
+        let now = self.now();
+        tokio::task::spawn_blocking(move || app.store.write(actor, now, f))
+            .await
+            .map_err(|e| Error::Internal(format!("write task: {e}")))?
+    }
+}

@@ -1,0 +1,177 @@
+//! `korobka check`: is the store readable and consistent, and does the search index hold
+//! exactly what the store says?
+
+use std::path::Path;
+
+use redb::{ReadTransaction, ReadableTable};
+
+use crate::{
+    access::{ApiToken, Department, User, auth},
+    crm::{Company, CompanyType, Contact},
+    error::{Ctx, Result},
+    search::DocKind,
+    store::{self, IndexKey, Record, Store, tables},
+};
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub lines: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Every record decodes, and every index entry it implies is present.
+fn check_records<R: Record>(rx: &ReadTransaction, rep: &mut Report) -> Result<Vec<R>> {
+    let mut out = Vec::new();
+    let t = rx.open_table(R::TABLE).ctx("open table")?;
+    for row in t.iter().ctx("read table")? {
+        let (k, v) = row.ctx("read table")?;
+        match store::codec::decode::<R>(v.value(), R::NAME) {
+            Ok(r) => out.push(r),
+            Err(e) => rep.problems.push(format!("{} {}: {e}", R::NAME, k.value())),
+        }
+    }
+    for r in &out {
+        for key in r.index_keys() {
+            let present = match &key {
+                IndexKey::Sorted(def, k) => rx
+                    .open_table(*def)
+                    .ctx("open index")?
+                    .get(k.as_slice())
+                    .ctx("read index")?
+                    .is_some(),
+                IndexKey::ById(def, k) => store::ids_by(rx, *def, *k)?.contains(&r.id()),
+                IndexKey::ByStr(def, k) => store::ids_by_str(rx, *def, k)?.contains(&r.id()),
+            };
+            if !present {
+                rep.problems.push(format!(
+                    "{} {}: index entry missing ({key:?})",
+                    R::NAME,
+                    r.id()
+                ));
+            }
+        }
+    }
+    rep.lines
+        .push(format!("{:<14} {:>8} records", R::NAME, out.len()));
+    Ok(out)
+}
+
+/// Sort indexes hold one entry per record and nothing else.
+fn check_sort_index(
+    rx: &ReadTransaction,
+    def: redb::TableDefinition<'static, &'static [u8], ()>,
+    records: usize,
+    name: &str,
+    rep: &mut Report,
+) -> Result<()> {
+    let n =
+        redb::ReadableTableMetadata::len(&rx.open_table(def).ctx("open index")?).ctx("count")?;
+    if n as usize != records {
+        rep.problems
+            .push(format!("index {name}: {n} entries for {records} records"));
+    }
+    Ok(())
+}
+
+pub fn run(data_dir: &Path) -> Result<Report> {
+    let mut rep = Report::default();
+    let store = Store::open(&data_dir.join(crate::app::DB_FILE))?;
+    let (pending, outbox_seq, companies, contacts) = store.read(|rx| {
+        check_records::<User>(rx, &mut rep)?;
+        check_records::<Department>(rx, &mut rep)?;
+        check_records::<ApiToken>(rx, &mut rep)?;
+        check_records::<CompanyType>(rx, &mut rep)?;
+        let companies = check_records::<Company>(rx, &mut rep)?;
+        let contacts = check_records::<Contact>(rx, &mut rep)?;
+        check_sort_index(
+            rx,
+            tables::COMPANY_BY_NAME,
+            companies.len(),
+            "company_by_name",
+            &mut rep,
+        )?;
+        check_sort_index(
+            rx,
+            tables::COMPANY_BY_UPDATED,
+            companies.len(),
+            "company_by_updated",
+            &mut rep,
+        )?;
+        check_sort_index(
+            rx,
+            tables::CONTACT_BY_NAME,
+            contacts.len(),
+            "contact_by_name",
+            &mut rep,
+        )?;
+        check_sort_index(
+            rx,
+            tables::CONTACT_BY_UPDATED,
+            contacts.len(),
+            "contact_by_updated",
+            &mut rep,
+        )?;
+        let sessions = auth::count_sessions(rx)?;
+        rep.lines
+            .push(format!("{:<14} {:>8} open", "sessions", sessions));
+        let pending = rx
+            .open_table(tables::OUTBOX)
+            .ctx("open outbox")?
+            .iter()
+            .ctx("read outbox")?
+            .count();
+        Ok((
+            pending,
+            store::outbox_seq_in(rx)?,
+            companies.iter().map(|c| c.id).collect::<Vec<_>>(),
+            contacts.iter().map(|c| c.id).collect::<Vec<_>>(),
+        ))
+    })?;
+    let index = crate::search::IndexProbe::open(&data_dir.join(crate::app::INDEX_DIR))
+        .map_err(|e| crate::error::Error::Search(e.to_string()))?;
+    let applied = index.applied_seq();
+    rep.lines.push(format!(
+        "search index   {:>8} documents, applied change {applied} of {outbox_seq}, {pending} waiting",
+        index.num_docs()
+    ));
+    if pending == 0 || applied >= outbox_seq {
+        let want = (companies.len() + contacts.len()) as u64;
+        if index.num_docs() != want {
+            rep.problems.push(format!(
+                "search index holds {} documents, the store {want} searchable records",
+                index.num_docs()
+            ));
+        }
+        let mut missing = 0;
+        for (kind, ids) in [
+            (DocKind::Company, &companies),
+            (DocKind::Contact, &contacts),
+        ] {
+            for id in ids {
+                if !index
+                    .contains(kind.clone(), *id)
+                    .map_err(|e| crate::error::Error::Search(e.to_string()))?
+                {
+                    missing += 1;
+                }
+            }
+        }
+        if missing > 0 {
+            rep.problems.push(format!(
+                "{missing} records are missing from the search index"
+            ));
+        }
+    } else {
+        rep.lines.push(format!(
+            "{} changes wait for the indexer (it runs in the server; start it or run `korobka reindex`)",
+            outbox_seq - applied
+        ));
+    }
+    Ok(rep)
+}

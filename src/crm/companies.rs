@@ -1,0 +1,252 @@
+//! Companies: decode → load → authorise → validate → apply → store.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::Object;
+use redb::ReadTransaction;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    CompanyType, Email, Phone, check_emails, check_phones, email_keys,
+    listing::{self, Page, SortBy, SortIndexes},
+    name_key, phone_keys,
+};
+use crate::{
+    access::{
+        User,
+        policy::{Permission, allow},
+    },
+    error::{Problems, Result},
+    store::{self, IndexKey, Kind, Record, Tx, sort_key, tables, time_key},
+    validate,
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Company {
+    pub id: u64,
+    pub name: String,
+    pub type_id: Option<u64>,
+    pub responsible_id: Option<u64>,
+    pub phones: Vec<Phone>,
+    pub emails: Vec<Email>,
+    pub website: String,
+    pub address: String,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub created_by: Option<u64>,
+    pub updated_by: Option<u64>,
+    /// How many contacts work here (computed when read, not stored).
+    #[serde(skip)]
+    #[oai(default)]
+    pub contact_count: u64,
+}
+
+impl Record for Company {
+    const KIND: Kind = Kind::Company;
+    const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::COMPANIES;
+    const NAME: &'static str = "company";
+    const SEARCHABLE: bool = true;
+    fn id(&self) -> u64 {
+        self.id
+    }
+    fn index_keys(&self) -> Vec<IndexKey> {
+        let mut k = vec![
+            IndexKey::Sorted(tables::COMPANY_BY_NAME, name_sort(self)),
+            IndexKey::Sorted(
+                tables::COMPANY_BY_UPDATED,
+                time_key(self.updated_at, self.id),
+            ),
+        ];
+        if let Some(r) = self.responsible_id {
+            k.push(IndexKey::ById(tables::COMPANY_BY_RESPONSIBLE, r));
+        }
+        if let Some(t) = self.type_id {
+            k.push(IndexKey::ById(tables::COMPANY_BY_TYPE, t));
+        }
+        for p in phone_keys(&self.phones) {
+            k.push(IndexKey::ByStr(tables::COMPANY_BY_PHONE, p));
+        }
+        for e in email_keys(&self.emails) {
+            k.push(IndexKey::ByStr(tables::COMPANY_BY_EMAIL, e));
+        }
+        k
+    }
+}
+
+fn name_sort(c: &Company) -> Vec<u8> {
+    sort_key(&name_key(&c.name), c.id)
+}
+
+fn updated_sort(c: &Company) -> Vec<u8> {
+    time_key(c.updated_at, c.id)
+}
+
+pub const SORT: SortIndexes<Company> = SortIndexes {
+    by_name: tables::COMPANY_BY_NAME,
+    by_updated: tables::COMPANY_BY_UPDATED,
+    name_key: name_sort,
+    updated_key: updated_sort,
+};
+
+#[derive(Debug, Clone, Object)]
+pub struct CompanyInput {
+    #[oai(default)]
+    pub name: String,
+    pub type_id: Option<u64>,
+    pub responsible_id: Option<u64>,
+    #[oai(default)]
+    pub phones: Vec<Phone>,
+    #[oai(default)]
+    pub emails: Vec<Email>,
+    #[oai(default)]
+    pub website: String,
+    #[oai(default)]
+    pub address: String,
+    #[oai(default)]
+    pub notes: String,
+}
+
+struct Checked {
+    name: String,
+    phones: Vec<Phone>,
+    emails: Vec<Email>,
+    website: String,
+    address: String,
+    notes: String,
+}
+
+fn check(tx: &Tx, input: &CompanyInput) -> Result<Checked> {
+    let mut p = Problems::default();
+    let c = Checked {
+        name: validate::required(&mut p, "name", &input.name, 300),
+        phones: check_phones(&mut p, &input.phones),
+        emails: check_emails(&mut p, &input.emails),
+        website: validate::url(&mut p, "website", &input.website),
+        address: validate::optional(&mut p, "address", &input.address, 1000),
+        notes: validate::optional(&mut p, "notes", &input.notes, 20_000),
+    };
+    if let Some(t) = input.type_id
+        && !tx.exists::<CompanyType>(t)?
+    {
+        p.add("type_id", "not_found", "no such company type");
+    }
+    if let Some(u) = input.responsible_id
+        && !tx.exists::<User>(u)?
+    {
+        p.add("responsible_id", "not_found", "no such user");
+    }
+    p.finish()?;
+    Ok(c)
+}
+
+pub fn create(tx: &mut Tx, actor: &User, input: CompanyInput) -> Result<Company> {
+    allow(actor, Permission::WriteCrm)?;
+    let c = check(tx, &input)?;
+    let company = Company {
+        id: tx.next_id("companies")?,
+        name: c.name,
+        type_id: input.type_id,
+        responsible_id: input.responsible_id,
+        phones: c.phones,
+        emails: c.emails,
+        website: c.website,
+        address: c.address,
+        notes: c.notes,
+        created_at: tx.now,
+        updated_at: tx.now,
+        created_by: Some(actor.id),
+        updated_by: Some(actor.id),
+        contact_count: 0,
+    };
+    tx.insert(&company)?;
+    Ok(company)
+}
+
+pub fn update(tx: &mut Tx, actor: &User, id: u64, input: CompanyInput) -> Result<Company> {
+    allow(actor, Permission::WriteCrm)?;
+    let old: Company = tx.must(id)?;
+    let c = check(tx, &input)?;
+    let mut new = Company {
+        name: c.name,
+        type_id: input.type_id,
+        responsible_id: input.responsible_id,
+        phones: c.phones,
+        emails: c.emails,
+        website: c.website,
+        address: c.address,
+        notes: c.notes,
+        updated_at: tx.now,
+        updated_by: Some(actor.id),
+        ..old.clone()
+    };
+    if !tx.update(&old, &new)? {
+        return Ok(old);
+    }
+    if old.name != new.name {
+        // Contacts are found by their company's name: refresh their search entries.
+        for cid in tx.ids_by(tables::CONTACT_BY_COMPANY, id)? {
+            tx.outbox(Kind::Contact, cid)?;
+        }
+    }
+    new.contact_count = tx.ids_by(tables::CONTACT_BY_COMPANY, id)?.len() as u64;
+    Ok(new)
+}
+
+/// Deletes a company; its contacts stay, unlinked (each unlink is in their history).
+pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
+    allow(actor, Permission::WriteCrm)?;
+    let old: Company = tx.must(id)?;
+    for cid in tx.ids_by(tables::CONTACT_BY_COMPANY, id)? {
+        let contact: super::Contact = tx.must(cid)?;
+        let new = super::Contact {
+            company_id: None,
+            updated_at: tx.now,
+            updated_by: Some(actor.id),
+            ..contact.clone()
+        };
+        tx.update(&contact, &new)?;
+    }
+    tx.delete(&old)
+}
+
+fn with_count(rx: &ReadTransaction, mut c: Company) -> Result<Company> {
+    c.contact_count = store::ids_by(rx, tables::CONTACT_BY_COMPANY, c.id)?.len() as u64;
+    Ok(c)
+}
+
+pub fn get(rx: &ReadTransaction, actor: &User, id: u64) -> Result<Company> {
+    allow(actor, Permission::ReadCrm)?;
+    let c = store::get::<Company>(rx, id)?.ok_or(crate::error::Error::NotFound("company"))?;
+    with_count(rx, c)
+}
+
+pub struct Filter {
+    pub responsible_id: Option<u64>,
+    pub type_id: Option<u64>,
+}
+
+pub fn list(
+    rx: &ReadTransaction,
+    actor: &User,
+    f: &Filter,
+    sort: SortBy,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Result<Page<Company>> {
+    allow(actor, Permission::ReadCrm)?;
+    let only = listing::intersect(vec![
+        f.responsible_id
+            .map(|r| store::ids_by(rx, tables::COMPANY_BY_RESPONSIBLE, r))
+            .transpose()?,
+        f.type_id
+            .map(|t| store::ids_by(rx, tables::COMPANY_BY_TYPE, t))
+            .transpose()?,
+    ]);
+    let mut page = listing::page(rx, &SORT, sort, cursor, limit, only)?;
+    page.items = page
+        .items
+        .into_iter()
+        .map(|c| with_count(rx, c))
+        .collect::<Result<_>>()?;
+    Ok(page)
+}

@@ -1,0 +1,253 @@
+//! Contacts: people, usually at a company.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use poem_openapi::Object;
+use redb::ReadTransaction;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Company, Email, Messenger, Phone, check_emails, check_messengers, check_phones, email_keys,
+    listing::{self, Page, SortBy, SortIndexes},
+    name_key, phone_keys,
+};
+use crate::{
+    access::{
+        User,
+        policy::{Permission, allow},
+    },
+    error::{Error, Problems, Result},
+    store::{self, IndexKey, Kind, Record, Tx, sort_key, tables, time_key},
+    validate,
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Contact {
+    pub id: u64,
+    pub first_name: String,
+    pub middle_name: String,
+    pub last_name: String,
+    pub position: String,
+    pub company_id: Option<u64>,
+    pub responsible_id: Option<u64>,
+    pub phones: Vec<Phone>,
+    pub emails: Vec<Email>,
+    pub messengers: Vec<Messenger>,
+    pub birthday: Option<NaiveDate>,
+    pub source: String,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub created_by: Option<u64>,
+    pub updated_by: Option<u64>,
+}
+
+impl Contact {
+    /// "First Middle Last", skipping empty parts.
+    pub fn full_name(&self) -> String {
+        [&self.first_name, &self.middle_name, &self.last_name]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl Record for Contact {
+    const KIND: Kind = Kind::Contact;
+    const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::CONTACTS;
+    const NAME: &'static str = "contact";
+    const SEARCHABLE: bool = true;
+    fn id(&self) -> u64 {
+        self.id
+    }
+    fn index_keys(&self) -> Vec<IndexKey> {
+        let mut k = vec![
+            IndexKey::Sorted(tables::CONTACT_BY_NAME, name_sort(self)),
+            IndexKey::Sorted(
+                tables::CONTACT_BY_UPDATED,
+                time_key(self.updated_at, self.id),
+            ),
+        ];
+        if let Some(r) = self.responsible_id {
+            k.push(IndexKey::ById(tables::CONTACT_BY_RESPONSIBLE, r));
+        }
+        if let Some(c) = self.company_id {
+            k.push(IndexKey::ById(tables::CONTACT_BY_COMPANY, c));
+        }
+        for p in phone_keys(&self.phones) {
+            k.push(IndexKey::ByStr(tables::CONTACT_BY_PHONE, p));
+        }
+        for e in email_keys(&self.emails) {
+            k.push(IndexKey::ByStr(tables::CONTACT_BY_EMAIL, e));
+        }
+        k
+    }
+}
+
+/// Contacts sort by last name, then first name.
+fn name_sort(c: &Contact) -> Vec<u8> {
+    sort_key(
+        &name_key(&format!(
+            "{} {} {}",
+            c.last_name, c.first_name, c.middle_name
+        )),
+        c.id,
+    )
+}
+
+fn updated_sort(c: &Contact) -> Vec<u8> {
+    time_key(c.updated_at, c.id)
+}
+
+pub const SORT: SortIndexes<Contact> = SortIndexes {
+    by_name: tables::CONTACT_BY_NAME,
+    by_updated: tables::CONTACT_BY_UPDATED,
+    name_key: name_sort,
+    updated_key: updated_sort,
+};
+
+#[derive(Debug, Clone, Object)]
+pub struct ContactInput {
+    #[oai(default)]
+    pub first_name: String,
+    #[oai(default)]
+    pub middle_name: String,
+    #[oai(default)]
+    pub last_name: String,
+    #[oai(default)]
+    pub position: String,
+    pub company_id: Option<u64>,
+    pub responsible_id: Option<u64>,
+    #[oai(default)]
+    pub phones: Vec<Phone>,
+    #[oai(default)]
+    pub emails: Vec<Email>,
+    #[oai(default)]
+    pub messengers: Vec<Messenger>,
+    pub birthday: Option<NaiveDate>,
+    #[oai(default)]
+    pub source: String,
+    #[oai(default)]
+    pub notes: String,
+}
+
+fn check(tx: &Tx, input: &ContactInput, now: DateTime<Utc>) -> Result<Contact> {
+    let mut p = Problems::default();
+    let first_name = validate::optional(&mut p, "first_name", &input.first_name, 100);
+    let middle_name = validate::optional(&mut p, "middle_name", &input.middle_name, 100);
+    let last_name = validate::optional(&mut p, "last_name", &input.last_name, 100);
+    if first_name.is_empty() && last_name.is_empty() {
+        p.add(
+            "first_name",
+            "required",
+            "a first or a last name is required",
+        );
+        p.add(
+            "last_name",
+            "required",
+            "a first or a last name is required",
+        );
+    }
+    let c = Contact {
+        id: 0,
+        first_name,
+        middle_name,
+        last_name,
+        position: validate::optional(&mut p, "position", &input.position, 200),
+        company_id: input.company_id,
+        responsible_id: input.responsible_id,
+        phones: check_phones(&mut p, &input.phones),
+        emails: check_emails(&mut p, &input.emails),
+        messengers: check_messengers(&mut p, &input.messengers),
+        birthday: input.birthday,
+        source: validate::optional(&mut p, "source", &input.source, 200),
+        notes: validate::optional(&mut p, "notes", &input.notes, 20_000),
+        created_at: now,
+        updated_at: now,
+        created_by: None,
+        updated_by: None,
+    };
+    if let Some(b) = c.birthday
+        && (b > now.date_naive() || b.year_ce().1 < 1900)
+    {
+        p.add("birthday", "invalid_value", "is not a plausible birthday");
+    }
+    if let Some(id) = input.company_id
+        && !tx.exists::<Company>(id)?
+    {
+        p.add("company_id", "not_found", "no such company");
+    }
+    if let Some(u) = input.responsible_id
+        && !tx.exists::<User>(u)?
+    {
+        p.add("responsible_id", "not_found", "no such user");
+    }
+    p.finish()?;
+    Ok(c)
+}
+
+use chrono::Datelike;
+
+pub fn create(tx: &mut Tx, actor: &User, input: ContactInput) -> Result<Contact> {
+    allow(actor, Permission::WriteCrm)?;
+    let mut c = check(tx, &input, tx.now)?;
+    c.id = tx.next_id("contacts")?;
+    c.created_by = Some(actor.id);
+    c.updated_by = Some(actor.id);
+    tx.insert(&c)?;
+    Ok(c)
+}
+
+pub fn update(tx: &mut Tx, actor: &User, id: u64, input: ContactInput) -> Result<Contact> {
+    allow(actor, Permission::WriteCrm)?;
+    let old: Contact = tx.must(id)?;
+    let checked = check(tx, &input, tx.now)?;
+    let new = Contact {
+        id,
+        created_at: old.created_at,
+        created_by: old.created_by,
+        updated_by: Some(actor.id),
+        ..checked
+    };
+    if !tx.update(&old, &new)? {
+        return Ok(old);
+    }
+    Ok(new)
+}
+
+pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
+    allow(actor, Permission::WriteCrm)?;
+    let old: Contact = tx.must(id)?;
+    tx.delete(&old)
+}
+
+pub fn get(rx: &ReadTransaction, actor: &User, id: u64) -> Result<Contact> {
+    allow(actor, Permission::ReadCrm)?;
+    store::get::<Contact>(rx, id)?.ok_or(Error::NotFound("contact"))
+}
+
+pub struct Filter {
+    pub responsible_id: Option<u64>,
+    pub company_id: Option<u64>,
+}
+
+pub fn list(
+    rx: &ReadTransaction,
+    actor: &User,
+    f: &Filter,
+    sort: SortBy,
+    cursor: Option<&str>,
+    limit: usize,
+) -> Result<Page<Contact>> {
+    allow(actor, Permission::ReadCrm)?;
+    let only = listing::intersect(vec![
+        f.responsible_id
+            .map(|r| store::ids_by(rx, tables::CONTACT_BY_RESPONSIBLE, r))
+            .transpose()?,
+        f.company_id
+            .map(|c| store::ids_by(rx, tables::CONTACT_BY_COMPANY, c))
+            .transpose()?,
+    ]);
+    listing::page(rx, &SORT, sort, cursor, limit, only)
+}

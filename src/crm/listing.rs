@@ -1,0 +1,191 @@
+//! Cursor paging over the sort indexes, with optional filters. The cursor is the last index
+//! key of the page (opaque to clients), so a page never skips or repeats a record when others
+//! are added meanwhile.
+
+use std::ops::Bound;
+
+use base64::Engine;
+use poem_openapi::Enum;
+use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
+
+use crate::{
+    error::{Ctx, Error, Result},
+    store::{self, Record},
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+pub enum SortBy {
+    #[default]
+    #[oai(rename = "name")]
+    Name,
+    #[oai(rename = "-name")]
+    NameDesc,
+    #[oai(rename = "created")]
+    Created,
+    #[oai(rename = "-created")]
+    CreatedDesc,
+    #[oai(rename = "updated")]
+    Updated,
+    #[oai(rename = "-updated")]
+    UpdatedDesc,
+}
+
+impl SortBy {
+    fn descending(self) -> bool {
+        matches!(
+            self,
+            SortBy::NameDesc | SortBy::CreatedDesc | SortBy::UpdatedDesc
+        )
+    }
+}
+
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}
+
+/// The sort indexes of one record type, and how to compute a record's keys in them.
+pub struct SortIndexes<R> {
+    pub by_name: TableDefinition<'static, &'static [u8], ()>,
+    pub by_updated: TableDefinition<'static, &'static [u8], ()>,
+    pub name_key: fn(&R) -> Vec<u8>,
+    pub updated_key: fn(&R) -> Vec<u8>,
+}
+
+pub const MAX_LIMIT: usize = 500;
+
+fn decode_cursor(c: Option<&str>) -> Result<Option<Vec<u8>>> {
+    match c {
+        None | Some("") => Ok(None),
+        Some(c) => base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(c)
+            .map(Some)
+            .map_err(|_| Error::field("cursor", "invalid_value", "is not a cursor from this list")),
+    }
+}
+
+fn encode_cursor(k: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k)
+}
+
+/// One page of records of type `R`. `only` restricts to a set of ids (from filters).
+pub fn page<R: Record>(
+    rx: &ReadTransaction,
+    idx: &SortIndexes<R>,
+    sort: SortBy,
+    cursor: Option<&str>,
+    limit: usize,
+    only: Option<Vec<u64>>,
+) -> Result<Page<R>> {
+    let limit = limit.clamp(1, MAX_LIMIT);
+    let after = decode_cursor(cursor)?;
+    let desc = sort.descending();
+    let table = rx.open_table(R::TABLE).ctx("open table")?;
+    let Some(ids) = only else {
+        let total = table.len().ctx("count")?;
+        let (ids, last) = match sort {
+            SortBy::Name | SortBy::NameDesc => {
+                store::page_sorted(rx, idx.by_name, after.as_deref(), desc, limit)?
+            }
+            SortBy::Updated | SortBy::UpdatedDesc => {
+                store::page_sorted(rx, idx.by_updated, after.as_deref(), desc, limit)?
+            }
+            SortBy::Created | SortBy::CreatedDesc => {
+                page_ids(&table, after.as_deref(), desc, limit)?
+            }
+        };
+        let mut items = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(r) = store::get_in::<R>(&table, id)? {
+                items.push(r);
+            }
+        }
+        return Ok(Page {
+            items,
+            next_cursor: last.as_deref().map(encode_cursor),
+            total,
+        });
+    };
+    // Filtered: the set is small (one manager's or one company's records): sort in memory.
+    let total = ids.len() as u64;
+    let mut keyed = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(r) = store::get_in::<R>(&table, id)? {
+            let key = match sort {
+                SortBy::Name | SortBy::NameDesc => (idx.name_key)(&r),
+                SortBy::Updated | SortBy::UpdatedDesc => (idx.updated_key)(&r),
+                SortBy::Created | SortBy::CreatedDesc => id.to_be_bytes().to_vec(),
+            };
+            keyed.push((key, r));
+        }
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    if desc {
+        keyed.reverse();
+    }
+    if let Some(a) = &after {
+        keyed.retain(|(k, _)| if desc { k < a } else { k > a });
+    }
+    let more = keyed.len() > limit;
+    keyed.truncate(limit);
+    let next_cursor = if more {
+        keyed.last().map(|(k, _)| encode_cursor(k))
+    } else {
+        None
+    };
+    Ok(Page {
+        items: keyed.into_iter().map(|(_, r)| r).collect(),
+        next_cursor,
+        total,
+    })
+}
+
+/// A page over the primary table in id (creation) order.
+fn page_ids(
+    table: &impl ReadableTable<u64, &'static [u8]>,
+    after: Option<&[u8]>,
+    desc: bool,
+    limit: usize,
+) -> Result<(Vec<u64>, Option<Vec<u8>>)> {
+    let after = after.map(store::be_u64).transpose()?;
+    let range = match (after, desc) {
+        (None, _) => table.range::<u64>(..),
+        (Some(a), false) => table.range::<u64>((Bound::Excluded(a), Bound::Unbounded)),
+        (Some(a), true) => table.range::<u64>(..a),
+    }
+    .ctx("read table")?;
+    let mut ids = Vec::with_capacity(limit + 1);
+    let iter: Box<dyn Iterator<Item = _>> = if desc {
+        Box::new(range.rev())
+    } else {
+        Box::new(range)
+    };
+    for row in iter {
+        let (k, _) = row.ctx("read table")?;
+        ids.push(k.value());
+        if ids.len() > limit {
+            break;
+        }
+    }
+    let more = ids.len() > limit;
+    ids.truncate(limit);
+    let last = if more {
+        ids.last().map(|id| id.to_be_bytes().to_vec())
+    } else {
+        None
+    };
+    Ok((ids, last))
+}
+
+/// Intersects optional filter sets (None = no filter).
+pub fn intersect(sets: Vec<Option<Vec<u64>>>) -> Option<Vec<u64>> {
+    let mut acc: Option<Vec<u64>> = None;
+    for s in sets.into_iter().flatten() {
+        acc = Some(match acc {
+            None => s,
+            Some(a) => a.into_iter().filter(|id| s.contains(id)).collect(),
+        });
+    }
+    acc
+}

@@ -1,0 +1,148 @@
+//! Companies, contacts and their reference lists.
+
+pub mod companies;
+pub mod company_types;
+pub mod contacts;
+pub mod listing;
+
+use poem_openapi::{Enum, Object};
+use serde::{Deserialize, Serialize};
+
+use crate::{error::Problems, validate};
+
+pub use companies::Company;
+pub use company_types::CompanyType;
+pub use contacts::Contact;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "lowercase")]
+#[oai(rename_all = "lowercase")]
+pub enum PhoneKind {
+    #[default]
+    Work,
+    Mobile,
+    Home,
+    Fax,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "lowercase")]
+#[oai(rename_all = "lowercase")]
+pub enum EmailKind {
+    #[default]
+    Work,
+    Personal,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "lowercase")]
+#[oai(rename_all = "lowercase")]
+pub enum MessengerKind {
+    #[default]
+    Telegram,
+    Viber,
+    Whatsapp,
+    Signal,
+    Skype,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Object)]
+pub struct Phone {
+    pub value: String,
+    #[oai(default)]
+    pub kind: PhoneKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Object)]
+pub struct Email {
+    pub value: String,
+    #[oai(default)]
+    pub kind: EmailKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Object)]
+pub struct Messenger {
+    #[oai(default)]
+    pub kind: MessengerKind,
+    pub value: String,
+}
+
+const MAX_ITEMS: usize = 20;
+
+fn too_many(p: &mut Problems, field: &str, n: usize) {
+    if n > MAX_ITEMS {
+        p.add(field, "too_long", format!("at most {MAX_ITEMS} entries"));
+    }
+}
+
+pub fn check_phones(p: &mut Problems, phones: &[Phone]) -> Vec<Phone> {
+    too_many(p, "phones", phones.len());
+    phones
+        .iter()
+        .enumerate()
+        .map(|(i, ph)| Phone {
+            value: validate::phone(p, &format!("phones[{i}].value"), &ph.value),
+            kind: ph.kind,
+        })
+        .collect()
+}
+
+pub fn check_emails(p: &mut Problems, emails: &[Email]) -> Vec<Email> {
+    too_many(p, "emails", emails.len());
+    emails
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let field = format!("emails[{i}].value");
+            if e.value.trim().is_empty() {
+                p.add(&field, "required", "is required");
+            }
+            Email {
+                value: validate::email(p, &field, &e.value),
+                kind: e.kind,
+            }
+        })
+        .collect()
+}
+
+pub fn check_messengers(p: &mut Problems, list: &[Messenger]) -> Vec<Messenger> {
+    too_many(p, "messengers", list.len());
+    list.iter()
+        .enumerate()
+        .map(|(i, m)| Messenger {
+            kind: m.kind,
+            value: validate::required(p, &format!("messengers[{i}].value"), &m.value, 200),
+        })
+        .collect()
+}
+
+/// The sort-index prefix of a name: lowercased, trimmed.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// Distinct phone digit strings (for the duplicate indexes).
+pub fn phone_keys(phones: &[Phone]) -> Vec<String> {
+    let mut v: Vec<String> = phones
+        .iter()
+        .map(|p| validate::phone_digits(&p.value))
+        .filter(|d| !d.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+pub fn email_keys(emails: &[Email]) -> Vec<String> {
+    let mut v: Vec<String> = emails
+        .iter()
+        .map(|e| e.value.trim().to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}

@@ -1,0 +1,499 @@
+//! A realistic small office for the first look and for benchmarks: managers in departments,
+//! companies and contacts with Ukrainian, Russian and English names, phones and e-mails.
+//! Everything goes through the same use-cases as the API. The same seed gives the same office.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
+
+use crate::{
+    access::{
+        Language, Role, User,
+        departments::{self, DepartmentInput},
+        users::{self, NewUser},
+    },
+    crm::{
+        CompanyType, Email, EmailKind, Messenger, MessengerKind, Phone, PhoneKind,
+        companies::{self, CompanyInput},
+        contacts::{self, ContactInput},
+    },
+    error::{Error, Result},
+    store::{self, Store},
+};
+
+pub struct Scale {
+    pub companies: usize,
+    pub contacts: usize,
+    pub seed: u64,
+}
+
+impl Default for Scale {
+    fn default() -> Self {
+        Scale {
+            companies: 300,
+            contacts: 700,
+            seed: 42,
+        }
+    }
+}
+
+pub const DEMO_PASSWORD: &str = "korobka-demo";
+
+const UK_FIRST_F: &[&str] = &[
+    "Олена",
+    "Наталія",
+    "Ірина",
+    "Оксана",
+    "Юлія",
+    "Марія",
+    "Тетяна",
+    "Анна",
+    "Світлана",
+    "Христина",
+];
+const UK_FIRST_M: &[&str] = &[
+    "Олександр",
+    "Андрій",
+    "Тарас",
+    "Богдан",
+    "Дмитро",
+    "Сергій",
+    "Максим",
+    "Василь",
+    "Ігор",
+    "Микола",
+];
+const UK_LAST: &[&str] = &[
+    "Шевченко",
+    "Коваленко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравченко",
+    "Олійник",
+    "Мельник",
+    "Савченко",
+    "Лисенко",
+    "Руденко",
+    "Марченко",
+    "Гончаренко",
+    "Поліщук",
+    "Кравчук",
+    "Бойко",
+];
+const UK_MIDDLE_M: &[&str] = &["Петрович", "Іванович", "Миколайович", "Васильович"];
+const UK_MIDDLE_F: &[&str] = &["Петрівна", "Іванівна", "Миколаївна", "Василівна"];
+const RU_FIRST_F: &[&str] = &["Екатерина", "Ольга", "Анна", "Татьяна", "Елена", "Мария"];
+const RU_FIRST_M: &[&str] = &[
+    "Алексей",
+    "Сергей",
+    "Дмитрий",
+    "Михаил",
+    "Александр",
+    "Николай",
+];
+const RU_LAST_M: &[&str] = &[
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Соколов",
+    "Лебедев",
+    "Морозов",
+    "Волков",
+];
+const EN_FIRST: &[&str] = &[
+    "John", "Emily", "Michael", "Sarah", "David", "Laura", "James", "Olivia",
+];
+const EN_LAST: &[&str] = &[
+    "Smith", "Johnson", "Brown", "Taylor", "Wilson", "Clarke", "Evans", "Walker",
+];
+const CO_FORMS_UA: &[&str] = &["ТОВ", "ПП", "ФОП", "ПрАТ"];
+const CO_FORMS_EN: &[&str] = &["LLC", "Ltd", "GmbH", "Inc."];
+const CO_WORDS: &[&str] = &[
+    "Ромашка",
+    "Світанок",
+    "Техноторг",
+    "Медіа Плюс",
+    "Агросвіт",
+    "Будмайстер",
+    "Дніпро-Сервіс",
+    "Карпати",
+    "Полісся",
+    "Київбуд",
+    "Либідь",
+    "Оболонь",
+    "Смарт Девайс",
+    "Діджитал Арт",
+    "Зелений Гай",
+    "Авто Лайн",
+    "Фуд Маркет",
+    "Експрес Логістик",
+    "Інфотех",
+    "Сонячна Енергія",
+];
+const CO_WORDS_EN: &[&str] = &[
+    "Northwind",
+    "Blue Ocean",
+    "Bright Media",
+    "Gadget Hub",
+    "Pixel Forge",
+    "Green Valley",
+    "Techline",
+    "Orbit Labs",
+    "Silverstone",
+    "Red Fox",
+];
+const POSITIONS: &[&str] = &[
+    "Директор",
+    "Маркетолог",
+    "Менеджер з реклами",
+    "Бухгалтер",
+    "PR-менеджер",
+    "SMM-спеціаліст",
+    "Head of Marketing",
+    "Brand manager",
+    "Комерційний директор",
+    "Офіс-менеджер",
+];
+const SOURCES: &[&str] = &[
+    "Сайт",
+    "Рекомендація",
+    "Виставка",
+    "Холодний дзвінок",
+    "E-mail розсилка",
+    "Соцмережі",
+];
+const DOMAINS: &[&str] = &["gmail.com", "ukr.net", "i.ua", "outlook.com", "meta.ua"];
+const OPERATORS: &[&str] = &["67", "50", "63", "93", "97", "99", "66", "68"];
+const STREETS: &[&str] = &[
+    "вул. Хрещатик",
+    "просп. Перемоги",
+    "вул. Січових Стрільців",
+    "вул. Велика Васильківська",
+    "вул. Шевченка",
+    "просп. Бажана",
+];
+const CITIES: &[&str] = &["Київ", "Львів", "Харків", "Одеса", "Дніпро", "Вінниця"];
+
+fn pick<'a>(rng: &mut StdRng, list: &[&'a str]) -> &'a str {
+    list.choose(rng).copied().unwrap_or("")
+}
+
+fn phone(rng: &mut StdRng) -> String {
+    format!(
+        "+38 (0{}) {:03}-{:02}-{:02}",
+        pick(rng, OPERATORS),
+        rng.gen_range(100..1000),
+        rng.gen_range(0..100),
+        rng.gen_range(0..100)
+    )
+}
+
+fn slug(s: &str) -> String {
+    any_ascii::any_ascii(s)
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
+
+/// A person's (first, middle, last) name in one of the three languages of the office.
+fn person(rng: &mut StdRng) -> (String, String, String) {
+    let female = rng.gen_bool(0.5);
+    match rng.gen_range(0..10) {
+        0..=5 => {
+            let last = pick(rng, UK_LAST).to_string();
+            if female {
+                (
+                    pick(rng, UK_FIRST_F).into(),
+                    pick(rng, UK_MIDDLE_F).into(),
+                    last,
+                )
+            } else {
+                (
+                    pick(rng, UK_FIRST_M).into(),
+                    pick(rng, UK_MIDDLE_M).into(),
+                    last,
+                )
+            }
+        }
+        6..=7 => {
+            let last = pick(rng, RU_LAST_M).to_string();
+            if female {
+                (
+                    pick(rng, RU_FIRST_F).into(),
+                    String::new(),
+                    format!("{last}а"),
+                )
+            } else {
+                (pick(rng, RU_FIRST_M).into(), String::new(), last)
+            }
+        }
+        _ => (
+            pick(rng, EN_FIRST).into(),
+            String::new(),
+            pick(rng, EN_LAST).into(),
+        ),
+    }
+}
+
+/// Fills an office whose CRM is still empty. Refuses (Conflict) when companies or contacts exist.
+pub fn fill(store: &Store, now: DateTime<Utc>, scale: &Scale) -> Result<String> {
+    let (companies_n, contacts_n) = store.read(|rx| {
+        Ok((
+            store::count::<crate::crm::Company>(rx)?,
+            store::count::<crate::crm::Contact>(rx)?,
+        ))
+    })?;
+    if companies_n + contacts_n > 0 {
+        return Err(Error::Conflict(format!(
+            "the data folder already holds {companies_n} companies and {contacts_n} contacts"
+        )));
+    }
+    let mut rng = StdRng::seed_from_u64(scale.seed);
+    // People: an admin (if none yet), the owner and managers in two departments.
+    let managers: Vec<User> = store.write(None, now, |tx| {
+        let dept = |tx: &mut store::Tx, name: &str, parent| {
+            departments::create(
+                tx,
+                &User {
+                    role: Role::Admin,
+                    active: true,
+                    ..User::default()
+                },
+                DepartmentInput {
+                    name: name.into(),
+                    parent_id: parent,
+                    head_id: None,
+                },
+            )
+        };
+        let office = dept(tx, "Офіс", None)?;
+        let sales = dept(tx, "Відділ продажів", Some(office.id))?;
+        let ads = dept(tx, "Реклама", Some(office.id))?;
+        let people = [
+            (
+                "admin",
+                "Адміністратор",
+                Role::Admin,
+                Some(office.id),
+                "Адміністратор",
+                Language::Uk,
+            ),
+            (
+                "owner",
+                "Андрій Кравчук",
+                Role::Admin,
+                Some(office.id),
+                "Власник",
+                Language::Uk,
+            ),
+            (
+                "olena",
+                "Олена Марченко",
+                Role::User,
+                Some(sales.id),
+                "Менеджер з продажу",
+                Language::Uk,
+            ),
+            (
+                "taras",
+                "Тарас Бойко",
+                Role::User,
+                Some(sales.id),
+                "Менеджер з продажу",
+                Language::Uk,
+            ),
+            (
+                "ekaterina",
+                "Екатерина Соколова",
+                Role::User,
+                Some(ads.id),
+                "Менеджер по рекламе",
+                Language::Ru,
+            ),
+            (
+                "john",
+                "John Walker",
+                Role::User,
+                Some(ads.id),
+                "Account manager",
+                Language::En,
+            ),
+        ];
+        let mut managers = Vec::new();
+        for (login, name, role, dep, position, language) in people {
+            if users::find_by_login_tx(tx, login)?.is_some() {
+                continue;
+            }
+            let u = users::create(
+                tx,
+                None,
+                NewUser {
+                    login: login.into(),
+                    name: name.into(),
+                    email: format!("{login}@korobka.example"),
+                    password: DEMO_PASSWORD.into(),
+                    role,
+                    department_id: dep,
+                    position: position.into(),
+                    language,
+                    time_zone: "Europe/Kyiv".into(),
+                },
+            )?;
+            if role == Role::User || login == "owner" {
+                managers.push(u);
+            }
+        }
+        Ok(managers)
+    })?;
+    let managers = if managers.is_empty() {
+        store.read(|rx| users::list(rx, false))?
+    } else {
+        managers
+    };
+    let types: Vec<CompanyType> = store.read(store::all)?;
+    let actor = managers
+        .first()
+        .cloned()
+        .ok_or_else(|| Error::Internal("demo: no users".into()))?;
+    let mut company_ids = Vec::with_capacity(scale.companies);
+    let mut used_names = std::collections::HashSet::new();
+    const BATCH: usize = 200;
+    let mut made = 0;
+    while made < scale.companies {
+        let n = BATCH.min(scale.companies - made);
+        let inputs: Vec<CompanyInput> = (0..n)
+            .map(|i| {
+                let mut name;
+                let mut tries = 0;
+                loop {
+                    name = if rng.gen_bool(0.75) {
+                        format!(
+                            "{} «{}»",
+                            pick(&mut rng, CO_FORMS_UA),
+                            pick(&mut rng, CO_WORDS)
+                        )
+                    } else {
+                        format!(
+                            "{} {}",
+                            pick(&mut rng, CO_WORDS_EN),
+                            pick(&mut rng, CO_FORMS_EN)
+                        )
+                    };
+                    tries += 1;
+                    if tries > 3 {
+                        name = format!("{name} {}", made + i + 1);
+                    }
+                    if used_names.insert(name.clone()) {
+                        break;
+                    }
+                }
+                let domain = format!("{}.ua", slug(&name.replace(['«', '»'], "")));
+                CompanyInput {
+                    name,
+                    type_id: types.choose(&mut rng).map(|t| t.id),
+                    responsible_id: managers.choose(&mut rng).map(|u| u.id),
+                    phones: vec![Phone {
+                        value: phone(&mut rng),
+                        kind: PhoneKind::Work,
+                    }],
+                    emails: vec![Email {
+                        value: format!("info@{domain}"),
+                        kind: EmailKind::Work,
+                    }],
+                    website: format!("https://{domain}"),
+                    address: format!(
+                        "{}, {}, {}",
+                        pick(&mut rng, CITIES),
+                        pick(&mut rng, STREETS),
+                        rng.gen_range(1..150)
+                    ),
+                    notes: String::new(),
+                }
+            })
+            .collect();
+        let ids = store.write(Some(actor.id), now, |tx| {
+            inputs
+                .into_iter()
+                .map(|i| {
+                    let a = managers
+                        .iter()
+                        .find(|m| Some(m.id) == i.responsible_id)
+                        .unwrap_or(&actor);
+                    companies::create(tx, a, i).map(|c| (c.id, c.emails[0].value.clone()))
+                })
+                .collect::<Result<Vec<_>>>()
+        })?;
+        company_ids.extend(ids);
+        made += n;
+    }
+    let mut made = 0;
+    while made < scale.contacts {
+        let n = BATCH.min(scale.contacts - made);
+        let inputs: Vec<ContactInput> = (0..n)
+            .map(|_| {
+                let (first, middle, last) = person(&mut rng);
+                let company = if rng.gen_bool(0.85) {
+                    company_ids.choose(&mut rng).cloned()
+                } else {
+                    None
+                };
+                let domain = company
+                    .as_ref()
+                    .and_then(|(_, e)| e.split_once('@').map(|(_, d)| d.to_string()))
+                    .unwrap_or_else(|| pick(&mut rng, DOMAINS).to_string());
+                let email = format!("{}.{}@{domain}", slug(&first), slug(&last));
+                let mut messengers = Vec::new();
+                if rng.gen_bool(0.4) {
+                    messengers.push(Messenger {
+                        kind: MessengerKind::Telegram,
+                        value: format!("@{}_{}", slug(&first), slug(&last)),
+                    });
+                }
+                ContactInput {
+                    first_name: first,
+                    middle_name: middle,
+                    last_name: last,
+                    position: pick(&mut rng, POSITIONS).into(),
+                    company_id: company.map(|(id, _)| id),
+                    responsible_id: managers.choose(&mut rng).map(|u| u.id),
+                    phones: vec![Phone {
+                        value: phone(&mut rng),
+                        kind: PhoneKind::Mobile,
+                    }],
+                    emails: vec![Email {
+                        value: email,
+                        kind: EmailKind::Work,
+                    }],
+                    messengers,
+                    birthday: if rng.gen_bool(0.3) {
+                        NaiveDate::from_ymd_opt(
+                            rng.gen_range(1965..2002),
+                            rng.gen_range(1..13),
+                            rng.gen_range(1..29),
+                        )
+                    } else {
+                        None
+                    },
+                    source: pick(&mut rng, SOURCES).into(),
+                    notes: String::new(),
+                }
+            })
+            .collect();
+        store.write(Some(actor.id), now, |tx| {
+            for i in inputs {
+                let a = managers
+                    .iter()
+                    .find(|m| Some(m.id) == i.responsible_id)
+                    .unwrap_or(&actor);
+                contacts::create(tx, a, i)?;
+            }
+            Ok(())
+        })?;
+        made += n;
+    }
+    Ok(format!(
+        "demo office ready: {} companies, {} contacts, users admin/owner/olena/taras/ekaterina/john with password {DEMO_PASSWORD:?} (change them!)",
+        scale.companies, scale.contacts
+    ))
+}

@@ -1,0 +1,211 @@
+//! HTTP: poem + poem-openapi. Thin: routes, caller identification, error mapping, assets.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod problem;
+
+use std::{sync::Arc, time::Duration};
+
+use poem::{
+    Endpoint, EndpointExt, IntoResponse, Middleware, Request, Response, Route,
+    http::{StatusCode, header},
+    listener::{Acceptor, Listener, TcpListener},
+    middleware::Tracing,
+};
+use poem_openapi::OpenApiService;
+
+use crate::app::App;
+use problem::problem;
+
+/// Largest accepted request body.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+/// The API browser (Swagger UI) needs inline scripts.
+const CSP_DOCS: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+
+pub fn api_service(app: Arc<App>) -> OpenApiService<api::Api, ()> {
+    OpenApiService::new(api::Api { app }, "Korobka", env!("CARGO_PKG_VERSION"))
+        .description(
+            "The Korobka CRM API. Sign in with the session cookie (and send `X-CSRF-Token` on \
+             changes) or with `Authorization: Bearer <API token>`. Errors are \
+             `application/problem+json` with a stable `code`.",
+        )
+        .server("/")
+}
+
+/// The OpenAPI document as served at /api/v1/openapi.json.
+pub fn spec_json(app: Arc<App>) -> String {
+    api_service(app).spec()
+}
+
+pub fn routes(app: Arc<App>) -> impl Endpoint {
+    let api = api_service(app);
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    let api_ep = Route::new()
+        .nest("/api/v1/openapi.json", spec)
+        .nest("/api/docs", docs)
+        .nest_no_strip("/api", api.with(BodyLimit).around(problem_for_errors))
+        .nest("/", assets::assets);
+    api_ep
+        .with(poem::middleware::CatchPanic::new())
+        .with(SecurityHeaders)
+        .with(Tracing)
+}
+
+/// Turns every non-API error (unknown route, wrong method…) into problem+json.
+async fn problem_for_errors<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
+    match ep.call(req).await {
+        Ok(r) => Ok(r.into_response()),
+        Err(e) => {
+            let status = e.status();
+            let detail = e.to_string();
+            let resp = e.into_response();
+            let is_problem = resp
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/problem+json"));
+            if is_problem {
+                return Ok(resp);
+            }
+            let code = match status {
+                StatusCode::NOT_FOUND => "not_found",
+                StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+                StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+                s if s.is_client_error() => "bad_request",
+                _ => "internal",
+            };
+            let title = status.canonical_reason().unwrap_or("Error");
+            Ok(problem_response(status, code, title, &detail))
+        }
+    }
+}
+
+pub fn problem_response(status: StatusCode, code: &str, title: &str, detail: &str) -> Response {
+    let p = problem(status.as_u16(), code, title, detail);
+    let body = poem_openapi::types::ToJSON::to_json_string(&p);
+    Response::builder()
+        .status(status)
+        .content_type("application/problem+json")
+        .body(body)
+}
+
+/// Reads at most MAX_BODY bytes of a request body (with or without Content-Length).
+struct BodyLimit;
+
+impl<E: Endpoint> Middleware<E> for BodyLimit {
+    type Output = BodyLimitEndpoint<E>;
+    fn transform(&self, ep: E) -> Self::Output {
+        BodyLimitEndpoint(ep)
+    }
+}
+
+struct BodyLimitEndpoint<E>(E);
+
+impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
+    type Output = Response;
+    async fn call(&self, mut req: Request) -> poem::Result<Response> {
+        let too_large = || {
+            problem_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "Payload too large",
+                &format!("request bodies are limited to {MAX_BODY} bytes"),
+            )
+        };
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > MAX_BODY) {
+            return Ok(too_large());
+        }
+        let body = req.take_body();
+        match body.into_bytes_limit(MAX_BODY).await {
+            Ok(bytes) => req.set_body(bytes),
+            Err(poem::error::ReadBodyError::PayloadTooLarge) => return Ok(too_large()),
+            Err(e) => {
+                return Ok(problem_response(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "Bad request",
+                    &format!("could not read the request body: {e}"),
+                ));
+            }
+        }
+        self.0.call(req).await.map(IntoResponse::into_response)
+    }
+}
+
+/// CSP, no-sniff, frame-deny and a strict referrer policy on every response.
+struct SecurityHeaders;
+
+impl<E: Endpoint> Middleware<E> for SecurityHeaders {
+    type Output = SecurityHeadersEndpoint<E>;
+    fn transform(&self, ep: E) -> Self::Output {
+        SecurityHeadersEndpoint(ep)
+    }
+}
+
+struct SecurityHeadersEndpoint<E>(E);
+
+impl<E: Endpoint> Endpoint for SecurityHeadersEndpoint<E> {
+    type Output = Response;
+    async fn call(&self, req: Request) -> poem::Result<Response> {
+        let docs = req.uri().path().starts_with("/api/docs");
+        let mut resp = match self.0.call(req).await {
+            Ok(r) => r.into_response(),
+            Err(e) => e.into_response(),
+        };
+        let h = resp.headers_mut();
+        let set = |h: &mut poem::http::HeaderMap, k: &'static str, v: &'static str| {
+            h.insert(k, poem::http::HeaderValue::from_static(v));
+        };
+        set(
+            h,
+            "content-security-policy",
+            if docs { CSP_DOCS } else { CSP },
+        );
+        set(h, "x-content-type-options", "nosniff");
+        set(h, "x-frame-options", "DENY");
+        set(h, "referrer-policy", "same-origin");
+        Ok(resp)
+    }
+}
+
+/// Serves until `shutdown` resolves, then stops accepting and finishes running requests.
+pub async fn serve_on(
+    app: Arc<App>,
+    listener: TcpListener<String>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let acceptor = listener.into_acceptor().await?;
+    serve_acceptor(app, acceptor, shutdown).await
+}
+
+pub async fn serve_acceptor(
+    app: Arc<App>,
+    acceptor: impl Acceptor + 'static,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let indexer = tokio::spawn(crate::search::indexer::run(
+        app.store.clone(),
+        app.index.clone(),
+        stop_rx,
+    ));
+    let result = poem::Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(routes(app), shutdown, Some(Duration::from_secs(10)))
+        .await;
+    // Drain the indexer: it applies what is pending, then stops.
+    let _ = stop_tx.send(true);
+    let _ = indexer.await;
+    result
+}

@@ -1,0 +1,15 @@
+//! Korobka: a CRM for small offices in one binary. See DESIGN.md for the map:
+//! `http` (thin) → areas (`access`, `crm`) → `store` (redb) and `search` (tantivy, derived).
+
+pub mod access;
+pub mod app;
+pub mod check;
+pub mod cli;
+pub mod clock;
+pub mod crm;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod search;
+pub mod store;
+pub mod validate;

@@ -1,0 +1,200 @@
+//! Builds tantivy queries from raw user input without tantivy's `QueryParser`,
+//! so no input can be a syntax error.
+//!
+//! Rules:
+//! - the input is split at whitespace into at most [`MAX_QUERY_WORDS`] words;
+//!   words without any letter or digit (`"`, `*`, `-`, emoji…) are ignored;
+//! - every word must match (AND); a word matches if any of its alternatives
+//!   does (the best alternative gives the word's score):
+//!   phone suffix, e-mail term (exact or prefix), or — for each of the word's
+//!   sub-words (split at punctuation, all required) — a name (exact, prefix,
+//!   1 typo; original script and ASCII-folded) or a text word (exact, prefix);
+//! - if the whole input looks like a phone number ("067 123 45 67"), its joined
+//!   digits are also looked up as one phone;
+//! - scores are constants per kind of match, so an exact name match always
+//!   ranks above a prefix match, which ranks above a typo match.
+
+use tantivy::Term;
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use super::Fields;
+use super::analysis::{MAX_EMAIL_BYTES, Word, as_phone_query, fold_word, words};
+
+/// Words of the query beyond this many are ignored.
+pub(crate) const MAX_QUERY_WORDS: usize = 16;
+/// Typos (edit distance 1) are allowed only for words of at least this many chars.
+const MIN_FUZZY_CHARS: usize = 4;
+/// A typo in a word still being typed (fuzzy prefix) needs this many chars.
+const MIN_FUZZY_PREFIX_CHARS: usize = 5;
+
+// Score of each kind of match (the best one per word counts; words add up).
+const W_PHONE: f32 = 10.0;
+const W_NAME_EXACT: f32 = 10.0;
+const W_FOLD_EXACT: f32 = 9.0;
+const W_EMAIL_EXACT: f32 = 9.0;
+const W_NAME_PREFIX: f32 = 6.0;
+const W_FOLD_PREFIX: f32 = 5.0;
+const W_EMAIL_PREFIX: f32 = 5.0;
+const W_TEXT_EXACT: f32 = 4.0;
+const W_TEXT_FOLD_EXACT: f32 = 3.5;
+const W_NAME_FUZZY: f32 = 3.0;
+const W_FOLD_FUZZY: f32 = 2.5;
+const W_TEXT_PREFIX: f32 = 2.0;
+const W_TEXT_FOLD_PREFIX: f32 = 1.8;
+const W_NAME_FUZZY_PREFIX: f32 = 1.5;
+const W_FOLD_FUZZY_PREFIX: f32 = 1.2;
+
+type BoxQuery = Box<dyn Query>;
+
+/// Builds the query for raw user input. `None` means nothing can match
+/// (empty input, only punctuation, or a word that can never be in the index).
+pub(crate) fn build(f: &Fields, input: &str) -> Option<BoxQuery> {
+    let mut required: Vec<BoxQuery> = Vec::new();
+    for raw in input.split_whitespace().take(MAX_QUERY_WORDS) {
+        if !raw.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        // A real word that cannot match anything: the AND cannot match.
+        required.push(word_query(f, raw)?);
+    }
+    let words_q: Option<BoxQuery> = match required.len() {
+        0 => None,
+        1 => required.pop(),
+        _ => Some(Box::new(BooleanQuery::intersection(required))),
+    };
+    // "067 123 45 67": the whole input is one phone.
+    let whole_phone = input
+        .contains(char::is_whitespace)
+        .then(|| as_phone_query(input.trim()))
+        .flatten()
+        .map(|digits| constant(exact(f.phones, &digits), W_PHONE));
+    match (words_q, whole_phone) {
+        (Some(w), Some(p)) => Some(Box::new(BooleanQuery::union(vec![w, p]))),
+        (w, p) => w.or(p),
+    }
+}
+
+/// Alternatives for one whitespace-separated word; `None` if none is possible.
+fn word_query(f: &Fields, raw: &str) -> Option<BoxQuery> {
+    let mut alts: Vec<BoxQuery> = Vec::new();
+    if let Some(digits) = as_phone_query(raw) {
+        alts.push(constant(exact(f.phones, &digits), W_PHONE));
+    }
+    let email = raw
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    if !email.is_empty() && email.len() <= MAX_EMAIL_BYTES {
+        alts.push(constant(exact(f.emails, &email), W_EMAIL_EXACT));
+        alts.push(constant(prefix(f.emails, &email), W_EMAIL_PREFIX));
+    }
+    let sub: Vec<BoxQuery> = words(raw).iter().map(|w| sub_word_query(f, w)).collect();
+    match sub.len() {
+        0 => {}
+        1 => alts.extend(sub),
+        _ => alts.push(Box::new(BooleanQuery::intersection(sub))),
+    }
+    match alts.len() {
+        0 => None,
+        1 => alts.pop(),
+        _ => Some(Box::new(DisjunctionMaxQuery::new(alts))),
+    }
+}
+
+/// Alternatives for one sub-word (letters/digits only, lowercased) over the
+/// names and text fields.
+fn sub_word_query(f: &Fields, w: &Word) -> BoxQuery {
+    let orig = w.text.as_str();
+    let folded = fold_word(orig);
+    // Typos are judged on the term they apply to: folding may shorten a word
+    // ("zzzzzz" → "z"). Words with digits (codes, numbers) get no typos.
+    let has_digit = orig.chars().any(|c| c.is_ascii_digit());
+    let typos = |len: usize| {
+        (
+            !has_digit && len >= MIN_FUZZY_CHARS,
+            !has_digit && len >= MIN_FUZZY_PREFIX_CHARS,
+        )
+    };
+    let (fuzzy, fuzzy_prefix) = typos(orig.chars().count());
+    let (fold_fuzzy, fold_fuzzy_prefix) = typos(folded.len());
+
+    let mut alts: Vec<BoxQuery> = vec![
+        constant(exact(f.names, orig), W_NAME_EXACT),
+        constant(prefix(f.names, orig), W_NAME_PREFIX),
+        constant(exact(f.text, orig), W_TEXT_EXACT),
+        constant(prefix(f.text, orig), W_TEXT_PREFIX),
+    ];
+    if fuzzy {
+        alts.push(constant(typo(f.names, orig), W_NAME_FUZZY));
+    }
+    if fuzzy_prefix {
+        alts.push(constant(typo_prefix(f.names, orig), W_NAME_FUZZY_PREFIX));
+    }
+    if !folded.is_empty() {
+        alts.push(constant(exact(f.names_fold, &folded), W_FOLD_EXACT));
+        alts.push(constant(prefix(f.names_fold, &folded), W_FOLD_PREFIX));
+        if fold_fuzzy {
+            alts.push(constant(typo(f.names_fold, &folded), W_FOLD_FUZZY));
+        }
+        if fold_fuzzy_prefix {
+            alts.push(constant(
+                typo_prefix(f.names_fold, &folded),
+                W_FOLD_FUZZY_PREFIX,
+            ));
+        }
+        if folded != orig {
+            alts.push(constant(exact(f.text, &folded), W_TEXT_FOLD_EXACT));
+            alts.push(constant(prefix(f.text, &folded), W_TEXT_FOLD_PREFIX));
+        }
+    }
+    Box::new(DisjunctionMaxQuery::new(alts))
+}
+
+fn constant(q: BoxQuery, score: f32) -> BoxQuery {
+    Box::new(ConstScoreQuery::new(q, score))
+}
+
+fn exact(field: Field, text: &str) -> BoxQuery {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn prefix(field: Field, text: &str) -> BoxQuery {
+    Box::new(FuzzyTermQuery::new_prefix(
+        Term::from_field_text(field, text),
+        0,
+        false,
+    ))
+}
+
+/// One edit (insertion, deletion, substitution or transposition).
+fn typo(field: Field, text: &str) -> BoxQuery {
+    Box::new(FuzzyTermQuery::new(
+        Term::from_field_text(field, text),
+        1,
+        true,
+    ))
+}
+
+/// A term starting with something one edit away from `text`.
+fn typo_prefix(field: Field, text: &str) -> BoxQuery {
+    Box::new(FuzzyTermQuery::new_prefix(
+        Term::from_field_text(field, text),
+        1,
+        true,
+    ))
+}
+
+/// Restricts `q` to documents of the given kind terms (no effect on scores).
+pub(crate) fn filter_kinds(q: BoxQuery, kind_field: Field, kinds: &[&str]) -> BoxQuery {
+    let any_kind: Vec<BoxQuery> = kinds.iter().map(|k| exact(kind_field, k)).collect();
+    let filter = constant(Box::new(BooleanQuery::union(any_kind)), 0.0);
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, q),
+        (Occur::Must, filter),
+    ]))
+}

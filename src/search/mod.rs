@@ -1,0 +1,9 @@
+//! Full-text search: a tantivy index derived from redb. `engine` owns the index (schema,
+//! tokenizers, queries); `indexer` feeds it from the store's outbox; `docs` turns records
+//! into search documents.
+
+pub mod docs;
+mod engine;
+pub mod indexer;
+
+pub use engine::*;

@@ -1,0 +1,806 @@
+//! The store: one redb file, the single source of truth. Every mutation is one write
+//! transaction that writes the record, its secondary indexes, a history entry and an outbox
+//! entry for the search indexer — all of it lands or none of it does.
+
+pub mod codec;
+pub mod tables;
+
+use std::{
+    ops::Bound,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use chrono::{DateTime, Utc};
+use redb::{
+    Database, MultimapTableDefinition, MultimapTableHandle, ReadTransaction, ReadableDatabase,
+    ReadableMultimapTable, ReadableTable, ReadableTableMetadata, TableDefinition, TableHandle,
+    WriteTransaction,
+};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::error::{Ctx, Error, Result};
+use tables::*;
+
+/// Version of the table layout. Bump it with a migration appended to `MIGRATIONS`.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// What kind of record a history or outbox entry is about. Values are stored: never renumber.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[repr(u8)]
+pub enum Kind {
+    User = 1,
+    Department = 2,
+    CompanyType = 3,
+    Company = 4,
+    Contact = 5,
+    ApiToken = 6,
+}
+
+impl Kind {
+    pub fn from_u8(v: u8) -> Option<Kind> {
+        Some(match v {
+            1 => Kind::User,
+            2 => Kind::Department,
+            3 => Kind::CompanyType,
+            4 => Kind::Company,
+            5 => Kind::Contact,
+            6 => Kind::ApiToken,
+            _ => return None,
+        })
+    }
+}
+
+/// One entry of a secondary index that a record keeps.
+#[derive(Clone)]
+pub enum IndexKey {
+    /// A sort index: `key ‖ id` → ().
+    Sorted(TableDefinition<'static, &'static [u8], ()>, Vec<u8>),
+    /// A multimap from a referenced id (responsible, company…) to this record's id.
+    ById(MultimapTableDefinition<'static, u64, u64>, u64),
+    /// A multimap from a normalised string (phone digits, e-mail) to this record's id.
+    ByStr(MultimapTableDefinition<'static, &'static str, u64>, String),
+}
+
+impl IndexKey {
+    fn parts(&self) -> (&str, String) {
+        match self {
+            IndexKey::Sorted(d, k) => (d.name(), hex::encode(k)),
+            IndexKey::ById(d, k) => (d.name(), k.to_string()),
+            IndexKey::ByStr(d, k) => (d.name(), k.clone()),
+        }
+    }
+}
+
+impl PartialEq for IndexKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl std::fmt::Debug for IndexKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (table, key) = self.parts();
+        write!(f, "{table}[{key}]")
+    }
+}
+
+/// A stored entity: its table, kind, and the index entries derived from it.
+pub trait Record: Serialize + DeserializeOwned {
+    const KIND: Kind;
+    const TABLE: TableDefinition<'static, u64, &'static [u8]>;
+    /// Human name used in errors ("company not found").
+    const NAME: &'static str;
+    /// Does a change of this record go to the search index?
+    const SEARCHABLE: bool = false;
+    /// Fields never written into history (secrets).
+    const HISTORY_SKIP: &'static [&'static str] = &[];
+    fn id(&self) -> u64;
+    fn index_keys(&self) -> Vec<IndexKey> {
+        Vec::new()
+    }
+}
+
+/// Fields that change on every write and say nothing to a reader of the history.
+const HISTORY_ALWAYS_SKIP: &[&str] =
+    &["id", "created_at", "updated_at", "created_by", "updated_by"];
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Change {
+    pub field: String,
+    pub old: serde_json::Value,
+    pub new: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Created,
+    Updated,
+    Deleted,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    pub user_id: Option<u64>,
+    pub action: Action,
+    pub changes: Vec<Change>,
+}
+
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+    /// Woken after every commit that wrote to the outbox.
+    pub outbox_notify: Arc<tokio::sync::Notify>,
+}
+
+impl Store {
+    /// Opens (or creates) the redb file, refuses a database newer than this binary and runs
+    /// pending migrations.
+    pub fn open(path: &Path) -> Result<Store> {
+        let db = Database::builder()
+            .set_cache_size(32 * 1024 * 1024)
+            .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
+            .create(path)
+            .map_err(|e| Error::Storage(format!("open {}: {e}", path.display())))?;
+        let store = Store {
+            db,
+            path: path.to_path_buf(),
+            outbox_notify: Arc::new(tokio::sync::Notify::new()),
+        };
+        store.prepare_schema()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn prepare_schema(&self) -> Result<()> {
+        let txn = self.db.begin_write().ctx("begin schema check")?;
+        {
+            let mut meta = txn.open_table(META).ctx("open meta")?;
+            let found = match meta.get("schema_version").ctx("read schema version")? {
+                Some(v) => Some(be_u64(v.value())?),
+                None => None,
+            };
+            match found {
+                None => {
+                    meta.insert("schema_version", SCHEMA_VERSION.to_be_bytes().as_slice())
+                        .ctx("write schema version")?;
+                }
+                Some(v) if v > SCHEMA_VERSION => {
+                    return Err(Error::Storage(format!(
+                        "the data folder was written by a newer Korobka (schema {v}, this binary knows {SCHEMA_VERSION}); upgrade the binary"
+                    )));
+                }
+                Some(v) if v < SCHEMA_VERSION => {
+                    // No migrations exist yet: version 1 is the first released layout.
+                    return Err(Error::Storage(format!(
+                        "no migration from schema {v} to {SCHEMA_VERSION}"
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        // Create every table so readers never meet a missing one.
+        open_all_tables(&txn)?;
+        txn.commit().ctx("commit schema")?;
+        Ok(())
+    }
+
+    /// Runs `f` in one write transaction and commits it; an error aborts everything `f` wrote.
+    pub fn write<T>(
+        &self,
+        actor: Option<u64>,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&mut Tx) -> Result<T>,
+    ) -> Result<T> {
+        let txn = self.db.begin_write().ctx("begin write")?;
+        let mut tx = Tx {
+            txn,
+            actor,
+            now,
+            touched_outbox: false,
+        };
+        let out = f(&mut tx)?;
+        let touched = tx.touched_outbox;
+        tx.txn.commit().ctx("commit")?;
+        if touched {
+            self.outbox_notify.notify_one();
+        }
+        Ok(out)
+    }
+
+    /// Runs `f` over one consistent read snapshot.
+    pub fn read<T>(&self, f: impl FnOnce(&ReadTransaction) -> Result<T>) -> Result<T> {
+        let txn = self.db.begin_read().ctx("begin read")?;
+        f(&txn)
+    }
+}
+
+fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
+    for t in [
+        USERS,
+        DEPARTMENTS,
+        API_TOKENS,
+        COMPANY_TYPES,
+        COMPANIES,
+        CONTACTS,
+        OUTBOX,
+    ] {
+        txn.open_table(t).ctx("create table")?;
+    }
+    for t in [SESSIONS, HISTORY] {
+        txn.open_table(t).ctx("create table")?;
+    }
+    txn.open_table(USER_BY_LOGIN).ctx("create table")?;
+    txn.open_table(API_TOKEN_BY_HASH).ctx("create table")?;
+    for t in [
+        COMPANY_BY_NAME,
+        COMPANY_BY_UPDATED,
+        CONTACT_BY_NAME,
+        CONTACT_BY_UPDATED,
+    ] {
+        txn.open_table(t).ctx("create table")?;
+    }
+    for t in [
+        COMPANY_BY_RESPONSIBLE,
+        COMPANY_BY_TYPE,
+        CONTACT_BY_RESPONSIBLE,
+        CONTACT_BY_COMPANY,
+    ] {
+        txn.open_multimap_table(t).ctx("create table")?;
+    }
+    for t in [
+        COMPANY_BY_PHONE,
+        COMPANY_BY_EMAIL,
+        CONTACT_BY_PHONE,
+        CONTACT_BY_EMAIL,
+    ] {
+        txn.open_multimap_table(t).ctx("create table")?;
+    }
+    Ok(())
+}
+
+pub fn be_u64(b: &[u8]) -> Result<u64> {
+    let arr: [u8; 8] = b
+        .try_into()
+        .map_err(|_| Error::Storage(format!("expected 8 bytes, found {}", b.len())))?;
+    Ok(u64::from_be_bytes(arr))
+}
+
+/// A sort-index key: `prefix ‖ 0x00 ‖ id BE`. The prefix is cut at 64 bytes on a char boundary.
+pub fn sort_key(prefix: &str, id: u64) -> Vec<u8> {
+    let mut end = prefix.len().min(64);
+    while !prefix.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut k = Vec::with_capacity(end + 9);
+    k.extend_from_slice(&prefix.as_bytes()[..end]);
+    k.push(0);
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// A time-ordered index key: `micros BE ‖ id BE`.
+pub fn time_key(at: DateTime<Utc>, id: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(16);
+    k.extend_from_slice(&(at.timestamp_micros().max(0) as u64).to_be_bytes());
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// The id at the end of a sort/time index key.
+pub fn id_of_index_key(k: &[u8]) -> Result<u64> {
+    if k.len() < 8 {
+        return Err(Error::Storage("index key shorter than an id".into()));
+    }
+    be_u64(&k[k.len() - 8..])
+}
+
+fn history_key(kind: Kind, id: u64, seq: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(17);
+    k.push(kind as u8);
+    k.extend_from_slice(&id.to_be_bytes());
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// Reads one record by id from a read transaction.
+pub fn get<R: Record>(rx: &ReadTransaction, id: u64) -> Result<Option<R>> {
+    let t = rx.open_table(R::TABLE).ctx("open table")?;
+    get_in(&t, id)
+}
+
+pub fn get_in<R: Record>(t: &impl ReadableTable<u64, &'static [u8]>, id: u64) -> Result<Option<R>> {
+    match t.get(id).ctx(R::NAME)? {
+        Some(v) => Ok(Some(codec::decode(v.value(), R::NAME)?)),
+        None => Ok(None),
+    }
+}
+
+/// Every record of a table, in id order.
+pub fn all<R: Record>(rx: &ReadTransaction) -> Result<Vec<R>> {
+    let t = rx.open_table(R::TABLE).ctx("open table")?;
+    let mut out = Vec::new();
+    for row in t.iter().ctx(R::NAME)? {
+        let (_, v) = row.ctx(R::NAME)?;
+        out.push(codec::decode(v.value(), R::NAME)?);
+    }
+    Ok(out)
+}
+
+pub fn count<R: Record>(rx: &ReadTransaction) -> Result<u64> {
+    rx.open_table(R::TABLE)
+        .ctx("open table")?
+        .len()
+        .ctx("count")
+}
+
+/// History of one record, newest first.
+pub fn history(rx: &ReadTransaction, kind: Kind, id: u64) -> Result<Vec<HistoryEntry>> {
+    let t = rx.open_table(HISTORY).ctx("open history")?;
+    let from = history_key(kind, id, 0);
+    let to = history_key(kind, id, u64::MAX);
+    let mut out = Vec::new();
+    for row in t
+        .range(from.as_slice()..=to.as_slice())
+        .ctx("read history")?
+        .rev()
+    {
+        let (_, v) = row.ctx("read history")?;
+        out.push(codec::decode(v.value(), "history entry")?);
+    }
+    Ok(out)
+}
+
+/// Ids of records whose multimap index holds `key`.
+pub fn ids_by(
+    rx: &ReadTransaction,
+    def: MultimapTableDefinition<'static, u64, u64>,
+    key: u64,
+) -> Result<Vec<u64>> {
+    let t = rx.open_multimap_table(def).ctx("open index")?;
+    let mut out = Vec::new();
+    for v in t.get(key).ctx("read index")? {
+        out.push(v.ctx("read index")?.value());
+    }
+    Ok(out)
+}
+
+pub fn ids_by_str(
+    rx: &ReadTransaction,
+    def: MultimapTableDefinition<'static, &'static str, u64>,
+    key: &str,
+) -> Result<Vec<u64>> {
+    let t = rx.open_multimap_table(def).ctx("open index")?;
+    let mut out = Vec::new();
+    for v in t.get(key).ctx("read index")? {
+        out.push(v.ctx("read index")?.value());
+    }
+    Ok(out)
+}
+
+/// One page of a sort index, starting after `after` (an index key), in either direction.
+/// Returns the ids and the last key read when more may follow.
+pub fn page_sorted(
+    rx: &ReadTransaction,
+    def: TableDefinition<'static, &'static [u8], ()>,
+    after: Option<&[u8]>,
+    descending: bool,
+    limit: usize,
+) -> Result<(Vec<u64>, Option<Vec<u8>>)> {
+    let t = rx.open_table(def).ctx("open sort index")?;
+    let range = match (after, descending) {
+        (None, _) => t.range::<&[u8]>(..),
+        (Some(a), false) => t.range::<&[u8]>((Bound::Excluded(a), Bound::Unbounded)),
+        (Some(a), true) => t.range::<&[u8]>((Bound::Unbounded, Bound::Excluded(a))),
+    }
+    .ctx("read sort index")?;
+    let mut ids = Vec::with_capacity(limit);
+    let mut last = None;
+    let mut take = |row: std::result::Result<
+        (redb::AccessGuard<'_, &[u8]>, redb::AccessGuard<'_, ()>),
+        redb::StorageError,
+    >|
+     -> Result<bool> {
+        let (k, _) = row.ctx("read sort index")?;
+        if ids.len() == limit {
+            return Ok(false);
+        }
+        ids.push(id_of_index_key(k.value())?);
+        last = Some(k.value().to_vec());
+        Ok(true)
+    };
+    let mut more = false;
+    if descending {
+        for row in range.rev() {
+            if !take(row)? {
+                more = true;
+                break;
+            }
+        }
+    } else {
+        for row in range {
+            if !take(row)? {
+                more = true;
+                break;
+            }
+        }
+    }
+    Ok((ids, if more { last } else { None }))
+}
+
+/// A write transaction with who is writing and when.
+pub struct Tx {
+    pub txn: WriteTransaction,
+    pub actor: Option<u64>,
+    pub now: DateTime<Utc>,
+    touched_outbox: bool,
+}
+
+impl Tx {
+    /// Allocates the next id of a table (ids start at 1 and are never reused).
+    pub fn next_id(&mut self, table: &str) -> Result<u64> {
+        let key = format!("id_seq:{table}");
+        self.bump_meta(&key)
+    }
+
+    fn bump_meta(&mut self, key: &str) -> Result<u64> {
+        let mut meta = self.txn.open_table(META).ctx("open meta")?;
+        let cur = match meta.get(key).ctx("read meta")? {
+            Some(v) => be_u64(v.value())?,
+            None => 0,
+        };
+        let next = cur + 1;
+        meta.insert(key, next.to_be_bytes().as_slice())
+            .ctx("write meta")?;
+        Ok(next)
+    }
+
+    pub fn get<R: Record>(&self, id: u64) -> Result<Option<R>> {
+        let t = self.txn.open_table(R::TABLE).ctx("open table")?;
+        get_in(&t, id)
+    }
+
+    /// Loads a record that must exist.
+    pub fn must<R: Record>(&self, id: u64) -> Result<R> {
+        self.get(id)?.ok_or(Error::NotFound(R::NAME))
+    }
+
+    pub fn count<R: Record>(&self) -> Result<u64> {
+        self.txn
+            .open_table(R::TABLE)
+            .ctx("open table")?
+            .len()
+            .ctx("count")
+    }
+
+    pub fn exists<R: Record>(&self, id: u64) -> Result<bool> {
+        let t = self.txn.open_table(R::TABLE).ctx("open table")?;
+        Ok(t.get(id).ctx(R::NAME)?.is_some())
+    }
+
+    /// Records a change for the search indexer.
+    pub fn outbox(&mut self, kind: Kind, id: u64) -> Result<()> {
+        let seq = self.bump_meta("outbox_seq")?;
+        let mut v = Vec::with_capacity(9);
+        v.push(kind as u8);
+        v.extend_from_slice(&id.to_be_bytes());
+        self.txn
+            .open_table(OUTBOX)
+            .ctx("open outbox")?
+            .insert(seq, v.as_slice())
+            .ctx("write outbox")?;
+        self.touched_outbox = true;
+        Ok(())
+    }
+
+    fn history(&mut self, kind: Kind, id: u64, action: Action, changes: Vec<Change>) -> Result<()> {
+        let seq = self.bump_meta("history_seq")?;
+        let entry = HistoryEntry {
+            at: self.now,
+            user_id: self.actor,
+            action,
+            changes,
+        };
+        let bytes = codec::encode(&entry)?;
+        self.txn
+            .open_table(HISTORY)
+            .ctx("open history")?
+            .insert(history_key(kind, id, seq).as_slice(), bytes.as_slice())
+            .ctx("write history")?;
+        Ok(())
+    }
+
+    fn put<R: Record>(&mut self, rec: &R) -> Result<()> {
+        let bytes = codec::encode(rec)?;
+        self.txn
+            .open_table(R::TABLE)
+            .ctx("open table")?
+            .insert(rec.id(), bytes.as_slice())
+            .ctx(R::NAME)?;
+        Ok(())
+    }
+
+    fn index_add(&mut self, k: &IndexKey, id: u64) -> Result<()> {
+        match k {
+            IndexKey::Sorted(def, key) => {
+                self.txn
+                    .open_table(*def)
+                    .ctx("open index")?
+                    .insert(key.as_slice(), ())
+                    .ctx("write index")?;
+            }
+            IndexKey::ById(def, key) => {
+                self.txn
+                    .open_multimap_table(*def)
+                    .ctx("open index")?
+                    .insert(*key, id)
+                    .ctx("write index")?;
+            }
+            IndexKey::ByStr(def, key) => {
+                self.txn
+                    .open_multimap_table(*def)
+                    .ctx("open index")?
+                    .insert(key.as_str(), id)
+                    .ctx("write index")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn index_remove(&mut self, k: &IndexKey, id: u64) -> Result<()> {
+        match k {
+            IndexKey::Sorted(def, key) => {
+                self.txn
+                    .open_table(*def)
+                    .ctx("open index")?
+                    .remove(key.as_slice())
+                    .ctx("write index")?;
+            }
+            IndexKey::ById(def, key) => {
+                self.txn
+                    .open_multimap_table(*def)
+                    .ctx("open index")?
+                    .remove(*key, id)
+                    .ctx("write index")?;
+            }
+            IndexKey::ByStr(def, key) => {
+                self.txn
+                    .open_multimap_table(*def)
+                    .ctx("open index")?
+                    .remove(key.as_str(), id)
+                    .ctx("write index")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores a new record with its indexes, history and outbox entry.
+    pub fn insert<R: Record>(&mut self, rec: &R) -> Result<()> {
+        let id = rec.id();
+        if self.exists::<R>(id)? {
+            return Err(Error::Conflict(format!("{} {id} already exists", R::NAME)));
+        }
+        self.put(rec)?;
+        for k in rec.index_keys() {
+            self.index_add(&k, id)?;
+        }
+        let changes = diff(&serde_json::Value::Null, &to_json(rec)?, R::HISTORY_SKIP);
+        self.history(R::KIND, id, Action::Created, changes)?;
+        if R::SEARCHABLE {
+            self.outbox(R::KIND, id)?;
+        }
+        Ok(())
+    }
+
+    /// Replaces a record, moving its index entries and recording what changed.
+    /// Returns false (and writes nothing) when nothing visible changed.
+    pub fn update<R: Record>(&mut self, old: &R, new: &R) -> Result<bool> {
+        let id = new.id();
+        let changes = diff(&to_json(old)?, &to_json(new)?, R::HISTORY_SKIP);
+        if changes.is_empty() {
+            return Ok(false);
+        }
+        let old_keys = old.index_keys();
+        let new_keys = new.index_keys();
+        for k in old_keys.iter().filter(|k| !new_keys.contains(k)) {
+            self.index_remove(k, id)?;
+        }
+        for k in new_keys.iter().filter(|k| !old_keys.contains(k)) {
+            self.index_add(k, id)?;
+        }
+        self.put(new)?;
+        self.history(R::KIND, id, Action::Updated, changes)?;
+        if R::SEARCHABLE {
+            self.outbox(R::KIND, id)?;
+        }
+        Ok(true)
+    }
+
+    /// Writes a record without history (bookkeeping such as `last_used_at`).
+    pub fn put_quietly<R: Record>(&mut self, rec: &R) -> Result<()> {
+        self.put(rec)
+    }
+
+    pub fn delete<R: Record>(&mut self, old: &R) -> Result<()> {
+        let id = old.id();
+        self.txn
+            .open_table(R::TABLE)
+            .ctx("open table")?
+            .remove(id)
+            .ctx(R::NAME)?;
+        for k in old.index_keys() {
+            self.index_remove(&k, id)?;
+        }
+        let changes = diff(&to_json(old)?, &serde_json::Value::Null, R::HISTORY_SKIP);
+        self.history(R::KIND, id, Action::Deleted, changes)?;
+        if R::SEARCHABLE {
+            self.outbox(R::KIND, id)?;
+        }
+        Ok(())
+    }
+
+    pub fn ids_by(
+        &self,
+        def: MultimapTableDefinition<'static, u64, u64>,
+        key: u64,
+    ) -> Result<Vec<u64>> {
+        let t = self.txn.open_multimap_table(def).ctx("open index")?;
+        let mut out = Vec::new();
+        for v in t.get(key).ctx("read index")? {
+            out.push(v.ctx("read index")?.value());
+        }
+        Ok(out)
+    }
+}
+
+fn to_json<R: Serialize>(r: &R) -> Result<serde_json::Value> {
+    serde_json::to_value(r).map_err(|e| Error::Internal(format!("record to json: {e}")))
+}
+
+/// Field-by-field difference of two JSON objects (Null stands for "no record").
+pub fn diff(old: &serde_json::Value, new: &serde_json::Value, skip: &[&str]) -> Vec<Change> {
+    let empty = serde_json::Map::new();
+    let o = old.as_object().unwrap_or(&empty);
+    let n = new.as_object().unwrap_or(&empty);
+    let mut fields: Vec<&String> = o.keys().chain(n.keys()).collect();
+    fields.sort();
+    fields.dedup();
+    let blank = |v: &serde_json::Value| {
+        v.is_null()
+            || v.as_str().is_some_and(str::is_empty)
+            || v.as_array().is_some_and(Vec::is_empty)
+    };
+    let mut out = Vec::new();
+    for f in fields {
+        if HISTORY_ALWAYS_SKIP.contains(&f.as_str()) || skip.contains(&f.as_str()) {
+            continue;
+        }
+        let ov = o.get(f).cloned().unwrap_or(serde_json::Value::Null);
+        let nv = n.get(f).cloned().unwrap_or(serde_json::Value::Null);
+        if ov == nv || (blank(&ov) && blank(&nv)) {
+            continue;
+        }
+        out.push(Change {
+            field: f.clone(),
+            old: ov,
+            new: nv,
+        });
+    }
+    out
+}
+
+/// Pending outbox entries after `after`, at most `limit`, in order.
+pub fn outbox_after(
+    rx: &ReadTransaction,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<(u64, Kind, u64)>> {
+    let t = rx.open_table(OUTBOX).ctx("open outbox")?;
+    let mut out = Vec::new();
+    for row in t.range((after.saturating_add(1))..).ctx("read outbox")? {
+        let (k, v) = row.ctx("read outbox")?;
+        let v = v.value();
+        if v.len() != 9 {
+            return Err(Error::Storage(format!(
+                "outbox entry {} is malformed",
+                k.value()
+            )));
+        }
+        let kind = Kind::from_u8(v[0])
+            .ok_or_else(|| Error::Storage(format!("outbox entry {}: unknown kind", k.value())))?;
+        out.push((k.value(), kind, be_u64(&v[1..])?));
+        if out.len() >= limit {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The highest outbox sequence allocated, as seen by this snapshot.
+pub fn outbox_seq_in(rx: &ReadTransaction) -> Result<u64> {
+    let meta = rx.open_table(META).ctx("open meta")?;
+    match meta.get("outbox_seq").ctx("read meta")? {
+        Some(v) => be_u64(v.value()),
+        None => Ok(0),
+    }
+}
+
+/// The oldest outbox entry still waiting, if any.
+pub fn first_outbox_seq(rx: &ReadTransaction) -> Result<Option<u64>> {
+    let t = rx.open_table(OUTBOX).ctx("open outbox")?;
+    Ok(t.first().ctx("read outbox")?.map(|(k, _)| k.value()))
+}
+
+/// Streams every record of a table in id order (for rebuilds and checks).
+pub fn iter<R: Record>(rx: &ReadTransaction) -> Result<impl Iterator<Item = Result<R>>> {
+    let t = rx.open_table(R::TABLE).ctx("open table")?;
+    let range = t.range::<u64>(..).ctx("read table")?;
+    Ok(range.map(|row| {
+        let (_, v) = row.ctx(R::NAME)?;
+        codec::decode(v.value(), R::NAME)
+    }))
+}
+
+impl Store {
+    /// Removes outbox entries up to and including `seq` (after the index committed them).
+    pub fn trim_outbox(&self, seq: u64) -> Result<()> {
+        let txn = self.db.begin_write().ctx("begin outbox trim")?;
+        {
+            let mut t = txn.open_table(OUTBOX).ctx("open outbox")?;
+            t.retain_in(..=seq, |_, _| false).ctx("trim outbox")?;
+        }
+        txn.commit().ctx("commit outbox trim")?;
+        Ok(())
+    }
+
+    /// The highest outbox sequence ever allocated.
+    pub fn outbox_seq(&self) -> Result<u64> {
+        self.read(outbox_seq_in)
+    }
+
+    /// Reads a string value from the meta table.
+    pub fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        self.read(|rx| {
+            let meta = rx.open_table(META).ctx("open meta")?;
+            Ok(meta.get(key).ctx("read meta")?.map(|v| v.value().to_vec()))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_keys_order_by_prefix_then_id() {
+        let a = sort_key("abc", 2);
+        let b = sort_key("abc", 10);
+        let c = sort_key("abd", 1);
+        let d = sort_key("ab", 99);
+        assert!(d < a && a < b && b < c);
+        assert_eq!(id_of_index_key(&b).unwrap(), 10);
+    }
+
+    #[test]
+    fn sort_key_cuts_on_char_boundary() {
+        let long = "ж".repeat(100);
+        let k = sort_key(&long, 1);
+        assert!(k.len() <= 64 + 9);
+        assert!(std::str::from_utf8(&k[..k.len() - 9]).is_ok());
+    }
+
+    #[test]
+    fn diff_names_changed_fields_only() {
+        let old = serde_json::json!({"name":"A","notes":"","phones":[],"updated_at":"x"});
+        let new = serde_json::json!({"name":"B","notes":null,"phones":[],"updated_at":"y"});
+        let d = diff(&old, &new, &[]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].field, "name");
+        assert_eq!(d[0].old, serde_json::json!("A"));
+    }
+}

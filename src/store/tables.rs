@@ -1,0 +1,57 @@
+//! Every redb table and index of Korobka, in one place. Names are written by hand and never
+//! change once released; a renamed table is a migration. Values are `&[u8]` decoded by
+//! `store::codec` (never serde types as redb values: one bad record must not panic).
+//! Index keys are hand-encoded (big-endian ids) so their order is defined.
+
+use redb::{MultimapTableDefinition, TableDefinition};
+
+/// `schema_version`, `id_seq:<table>`, `outbox_seq`, `setup_token_hash`, one-off markers.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+pub const USERS: TableDefinition<u64, &[u8]> = TableDefinition::new("users");
+/// lowercased login → user id
+pub const USER_BY_LOGIN: TableDefinition<&str, u64> = TableDefinition::new("user_by_login");
+pub const DEPARTMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("departments");
+/// SHA-256 of the session token → session record
+pub const SESSIONS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("sessions");
+pub const API_TOKENS: TableDefinition<u64, &[u8]> = TableDefinition::new("api_tokens");
+/// SHA-256 of the API token → token id
+pub const API_TOKEN_BY_HASH: TableDefinition<&[u8], u64> =
+    TableDefinition::new("api_token_by_hash");
+
+pub const COMPANY_TYPES: TableDefinition<u64, &[u8]> = TableDefinition::new("company_types");
+
+pub const COMPANIES: TableDefinition<u64, &[u8]> = TableDefinition::new("companies");
+/// sort key (folded name, ≤ 64 bytes) ‖ 0x00 ‖ id BE → ()
+pub const COMPANY_BY_NAME: TableDefinition<&[u8], ()> = TableDefinition::new("company_by_name");
+/// updated_at micros BE ‖ id BE → ()
+pub const COMPANY_BY_UPDATED: TableDefinition<&[u8], ()> =
+    TableDefinition::new("company_by_updated");
+pub const COMPANY_BY_RESPONSIBLE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("company_by_responsible");
+pub const COMPANY_BY_TYPE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("company_by_type");
+/// phone digits → company id (duplicate search)
+pub const COMPANY_BY_PHONE: MultimapTableDefinition<&str, u64> =
+    MultimapTableDefinition::new("company_by_phone");
+/// lowercased e-mail → company id
+pub const COMPANY_BY_EMAIL: MultimapTableDefinition<&str, u64> =
+    MultimapTableDefinition::new("company_by_email");
+
+pub const CONTACTS: TableDefinition<u64, &[u8]> = TableDefinition::new("contacts");
+pub const CONTACT_BY_NAME: TableDefinition<&[u8], ()> = TableDefinition::new("contact_by_name");
+pub const CONTACT_BY_UPDATED: TableDefinition<&[u8], ()> =
+    TableDefinition::new("contact_by_updated");
+pub const CONTACT_BY_RESPONSIBLE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("contact_by_responsible");
+pub const CONTACT_BY_COMPANY: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("contact_by_company");
+pub const CONTACT_BY_PHONE: MultimapTableDefinition<&str, u64> =
+    MultimapTableDefinition::new("contact_by_phone");
+pub const CONTACT_BY_EMAIL: MultimapTableDefinition<&str, u64> =
+    MultimapTableDefinition::new("contact_by_email");
+
+/// kind u8 ‖ entity id BE ‖ seq BE → history entry
+pub const HISTORY: TableDefinition<&[u8], &[u8]> = TableDefinition::new("history");
+/// outbox seq → (kind, id) of a record the search index must refresh
+pub const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");

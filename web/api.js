@@ -1,0 +1,88 @@
+// fetch wrapper for /api/v1: JSON in/out, CSRF header on unsafe methods, problem+json → ApiError, 401 → /login.
+import { getState, setState } from './store.js';
+import { navigate } from './router.js';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && (body.detail || body.title)) || `HTTP ${status}`);
+    this.status = status;
+    this.code = (body && body.code) || (status === 0 ? 'network' : 'http_' + status);
+    this.detail = (body && body.detail) || '';
+    this.title = (body && body.title) || '';
+    this.fields = (body && Array.isArray(body.fields)) ? body.fields : [];
+    this.retryAfter = null;
+  }
+}
+
+const AUTH_PATHS = ['/auth/login', '/setup', '/health', '/me'];
+
+export async function request(method, path, body, opts = {}) {
+  const headers = { Accept: 'application/json, application/problem+json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const s = getState().session;
+  if (method !== 'GET' && method !== 'HEAD' && s && s.csrf_token) headers['X-CSRF-Token'] = s.csrf_token;
+  let res;
+  try {
+    res = await fetch('/api/v1' + path, {
+      method, headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, { code: 'network', detail: String(e.message || e) });
+  }
+  if (res.status === 204) return null;
+  const type = res.headers.get('Content-Type') || '';
+  let data = null;
+  if (type.includes('json')) { try { data = await res.json(); } catch { data = null; } }
+  if (!res.ok) {
+    const err = new ApiError(res.status, data);
+    if (res.status === 429) err.retryAfter = res.headers.get('Retry-After');
+    if (res.status === 401 && !opts.no401 && !AUTH_PATHS.some((p) => path.startsWith(p))) {
+      setState({ session: null });
+      const here = location.pathname + location.search;
+      if (!location.pathname.startsWith('/login')) navigate('/login?next=' + encodeURIComponent(here), { replace: true });
+    }
+    throw err;
+  }
+  return data;
+}
+
+export const api = {
+  get: (p, o) => request('GET', p, undefined, o),
+  post: (p, b, o) => request('POST', p, b === undefined ? {} : b, o),
+  put: (p, b, o) => request('PUT', p, b, o),
+  patch: (p, b, o) => request('PATCH', p, b, o),
+  del: (p, o) => request('DELETE', p, undefined, o),
+};
+
+export function qs(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') u.set(k, v);
+  const s = u.toString();
+  return s ? '?' + s : '';
+}
+
+// Reference data caches
+export async function loadUsers(force = false) {
+  if (getState().users && !force) return getState().users;
+  const r = await api.get('/users?include_inactive=true');
+  setState({ users: r.items || [] });
+  return getState().users;
+}
+export async function loadTypes(force = false) {
+  if (getState().types && !force) return getState().types;
+  const r = await api.get('/company-types');
+  setState({ types: r.items || [] });
+  return getState().types;
+}
+export async function loadDepartments(force = false) {
+  if (getState().departments && !force) return getState().departments;
+  const r = await api.get('/departments');
+  setState({ departments: r.items || [] });
+  return getState().departments;
+}
+export async function loadCounts() {
+  try { setState({ counts: await api.get('/counts') }); } catch { /* counters are decoration */ }
+}
