@@ -100,6 +100,24 @@ export function cleanRows(rows) {
   return rows.map((r) => ({ value: r.value.trim(), kind: r.kind })).filter((r) => r.value !== '');
 }
 
+// Where each sent (non-empty) row sits in the form: [sentIndex] -> formIndex.
+export function rowIndexMap(rows) {
+  const out = [];
+  rows.forEach((r, i) => { if (r.value.trim() !== '') out.push(i); });
+  return out;
+}
+// The server numbers rows as sent (empty rows dropped); renumber its 422 field names ("phones[0].value")
+// to the rows on screen, which keep their empty lines.
+export function remapRowErrors(err, maps) {
+  if (!err || !Array.isArray(err.fields)) return err;
+  err.fields = err.fields.map((f) => {
+    const m = /^(\w+)\[(\d+)\](.*)$/.exec(f.field || '');
+    if (!m || !maps[m[1]] || maps[m[1]][+m[2]] === undefined) return f;
+    return { ...f, field: `${m[1]}[${maps[m[1]][+m[2]]}]${m[3]}` };
+  });
+  return err;
+}
+
 export function Spinner() { return html`<div class="loading" role="status">${t('app.loading')}</div>`; }
 
 export function NotFound() {

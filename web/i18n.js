@@ -326,6 +326,12 @@ export function fmtDay(ymd) {
 export function fmtNumber(n) {
   return new Intl.NumberFormat(LOCALES[getState().lang] || 'en-GB').format(n);
 }
-export function timeZones() {
-  try { return Intl.supportedValuesOf('timeZone'); } catch { return ['UTC', 'Europe/Kyiv', 'Europe/Warsaw', 'Europe/Berlin', 'Europe/London']; }
+export function timeZones(current) {
+  let zones;
+  try { zones = Intl.supportedValuesOf('timeZone'); } catch { zones = ['Europe/Kyiv', 'Europe/Warsaw', 'Europe/Berlin', 'Europe/London']; }
+  // Chromium's list has neither "UTC" nor legacy aliases such as "Europe/Kiev"; a <select> without the current
+  // value would silently show (and then save) the first zone of the list instead.
+  if (!zones.includes('UTC')) zones = ['UTC', ...zones];
+  if (current && !zones.includes(current)) zones = [current, ...zones];
+  return zones;
 }

@@ -119,9 +119,61 @@ pub fn check_messengers(p: &mut Problems, list: &[Messenger]) -> Vec<Messenger> 
         .collect()
 }
 
-/// The sort-index prefix of a name: lowercased, trimmed.
+/// The sort-index prefix of a name: lowercased, trimmed, and collated so that the
+/// Ukrainian and Russian letters outside the basic а–я range sort where the alphabets put
+/// them (ґ after г, є and ё after е, і and ї after и), not by code point.
 pub fn name_key(name: &str) -> String {
-    name.trim().to_lowercase()
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        match c {
+            'ґ' => out.push_str("г\u{FFFF}"),
+            'є' => out.push_str("е\u{FFFF}"),
+            'ё' => out.push_str("е\u{FFFE}"),
+            'і' => out.push_str("и\u{FFFF}"),
+            'ї' => out.push_str("и\u{FFFF}\u{FFFF}"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_key;
+
+    #[test]
+    fn names_collate_in_alphabet_order() {
+        let mut v = [
+            "Їжак",
+            "Іван",
+            "Йосип",
+            "Ігор",
+            "Гнат",
+            "Ґудзь",
+            "Дмитро",
+            "Євген",
+            "Жанна",
+            "Ерік",
+            "Adams",
+        ];
+        v.sort_by_key(|s| name_key(s));
+        assert_eq!(
+            v,
+            [
+                "Adams",
+                "Гнат",
+                "Ґудзь",
+                "Дмитро",
+                "Ерік",
+                "Євген",
+                "Жанна",
+                "Іван",
+                "Ігор",
+                "Їжак",
+                "Йосип"
+            ]
+        );
+    }
 }
 
 /// Distinct phone digit strings (for the duplicate indexes).

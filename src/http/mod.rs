@@ -20,6 +20,8 @@ use problem::problem;
 
 /// Largest accepted request body.
 pub const MAX_BODY: usize = 1024 * 1024;
+/// A too-large body up to this size is read and dropped before answering 413.
+const DRAIN_MAX: u64 = 16 * 1024 * 1024;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
@@ -111,6 +113,7 @@ struct BodyLimitEndpoint<E>(E);
 impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
     type Output = Response;
     async fn call(&self, mut req: Request) -> poem::Result<Response> {
+        use tokio::io::AsyncReadExt;
         let too_large = || {
             problem_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -123,23 +126,31 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
             .headers()
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        if declared.is_some_and(|n| n > MAX_BODY) {
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > DRAIN_MAX) {
+            // Far too large to be worth reading: answer at once.
             return Ok(too_large());
         }
-        let body = req.take_body();
-        match body.into_bytes_limit(MAX_BODY).await {
-            Ok(bytes) => req.set_body(bytes),
-            Err(poem::error::ReadBodyError::PayloadTooLarge) => return Ok(too_large()),
-            Err(e) => {
-                return Ok(problem_response(
-                    StatusCode::BAD_REQUEST,
-                    "bad_request",
-                    "Bad request",
-                    &format!("could not read the request body: {e}"),
-                ));
-            }
+        let mut reader = req.take_body().into_async_read();
+        let mut buf = Vec::new();
+        let read = (&mut reader)
+            .take(MAX_BODY as u64 + 1)
+            .read_to_end(&mut buf)
+            .await;
+        if let Err(e) = read {
+            return Ok(problem_response(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "Bad request",
+                &format!("could not read the request body: {e}"),
+            ));
         }
+        if buf.len() > MAX_BODY {
+            // Read the rest (within reason) so the client sees our answer, not a reset.
+            let _ = tokio::io::copy(&mut reader.take(DRAIN_MAX), &mut tokio::io::sink()).await;
+            return Ok(too_large());
+        }
+        req.set_body(buf);
         self.0.call(req).await.map(IntoResponse::into_response)
     }
 }

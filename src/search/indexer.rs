@@ -114,3 +114,107 @@ pub async fn run(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::{
+        access::{Role, User},
+        crm::companies::{self, CompanyInput},
+        search::DocKind,
+    };
+
+    fn admin() -> User {
+        User {
+            id: 1,
+            role: Role::Admin,
+            active: true,
+            ..User::default()
+        }
+    }
+
+    fn add(store: &Store, name: &str) -> u64 {
+        store
+            .write(Some(1), Utc::now(), |tx| {
+                companies::create(
+                    tx,
+                    &admin(),
+                    CompanyInput {
+                        name: name.into(),
+                        type_id: None,
+                        responsible_id: None,
+                        phones: vec![],
+                        emails: vec![],
+                        website: String::new(),
+                        address: String::new(),
+                        notes: String::new(),
+                    },
+                )
+            })
+            .unwrap()
+            .id
+    }
+
+    fn found(index: &SearchIndex, q: &str) -> Vec<u64> {
+        index
+            .search(q, Some(&[DocKind::Company]), 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    }
+
+    #[test]
+    fn catch_up_applies_the_outbox_once_and_resumes_after_a_crash() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.redb")).unwrap();
+        let (index, _) = SearchIndex::open(&dir.path().join("index")).unwrap();
+        let a = add(&store, "Альфа");
+        assert!(
+            found(&index, "альфа").is_empty(),
+            "nothing indexed before catch-up"
+        );
+        assert_eq!(catch_up(&store, &index).unwrap(), 1);
+        assert_eq!(found(&index, "альфа"), vec![a]);
+        assert_eq!(
+            catch_up(&store, &index).unwrap(),
+            0,
+            "the outbox was trimmed"
+        );
+        assert_eq!(index.applied_seq(), store.outbox_seq().unwrap());
+        // Writes that the indexer never saw (the process died) are applied at the next start.
+        let b = add(&store, "Бета");
+        drop(index);
+        let (index, rebuilt) = SearchIndex::open(&dir.path().join("index")).unwrap();
+        assert!(!rebuilt);
+        assert!(!needs_rebuild(&store, &index).unwrap());
+        assert!(found(&index, "бета").is_empty());
+        assert_eq!(catch_up(&store, &index).unwrap(), 1);
+        assert_eq!(found(&index, "бета"), vec![b]);
+        assert_eq!(found(&index, "альфа"), vec![a]);
+    }
+
+    #[test]
+    fn a_lost_or_foreign_index_is_detected_and_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.redb")).unwrap();
+        let (index, _) = SearchIndex::open(&dir.path().join("index")).unwrap();
+        let ids: Vec<u64> = ["Один", "Два", "Три"]
+            .iter()
+            .map(|n| add(&store, n))
+            .collect();
+        catch_up(&store, &index).unwrap();
+        // An empty index (payload 0) cannot replay trimmed changes: it must be rebuilt.
+        index.clear().unwrap();
+        assert!(needs_rebuild(&store, &index).unwrap());
+        assert_eq!(reindex(&store, &index).unwrap(), 3);
+        assert!(!needs_rebuild(&store, &index).unwrap());
+        assert_eq!(found(&index, "два"), vec![ids[1]]);
+        assert_eq!(index.num_docs(), 3);
+        // An index ahead of the store (from another data folder) is rebuilt too.
+        index.apply(vec![], 1_000).unwrap();
+        assert!(needs_rebuild(&store, &index).unwrap());
+    }
+}

@@ -82,7 +82,7 @@ export function SetupPage({ onDone }) {
     }
   };
   return html`<div class="center-page">
-    <form class="card auth-card wide" onSubmit=${submit} data-testid="setup-form">
+    <form class="card auth-card wide" onSubmit=${submit} data-testid="setup-form" novalidate>
       <div class="brand brand-auth"><span class="brand-box">K</span> ${t('app.name')}</div>
       <h1>${t('setup.title')}</h1>
       <p class="muted">${t('setup.intro')}</p>
@@ -107,7 +107,7 @@ export function SetupPage({ onDone }) {
           <${Select} name="language" value=${f.language} onChange=${set('language')} options=${LANGS.map((l) => ({ value: l.code, label: l.name }))} />
         <//>
         <${Field} label=${t('f.time_zone')} name="time_zone" error=${errs.time_zone}>
-          <${Select} name="time_zone" value=${f.time_zone} onChange=${set('time_zone')} options=${timeZones().map((z) => ({ value: z, label: z }))} />
+          <${Select} name="time_zone" value=${f.time_zone} onChange=${set('time_zone')} options=${timeZones(f.time_zone).map((z) => ({ value: z, label: z }))} />
         <//>
       </div>
       <button class="btn btn-primary btn-block" type="submit" disabled=${busy} data-testid="setup-submit">${t('setup.submit')}</button>

@@ -6,7 +6,7 @@ import { useStore, toast } from '../store.js';
 import { Link, navigate } from '../router.js';
 import {
   Field, TextInput, TextArea, Select, Rows, ErrorBox, Spinner, NotFound, History, PageHead,
-  fieldErrors, errorText, cleanRows, useConfirm, useEscape, userName, typeName, typeLabel, contactName,
+  fieldErrors, errorText, cleanRows, rowIndexMap, remapRowErrors, useConfirm, useEscape, userName, typeName, typeLabel, contactName,
   ContactChannels, PHONE_KINDS, EMAIL_KINDS,
 } from '../components.js';
 
@@ -206,9 +206,7 @@ export function CompanyForm({ params }) {
       if (!id) loadCounts();
       navigate('/companies/' + c.id, { replace: !id });
     } catch (err) {
-      // keep row indexes aligned with what was sent: drop empty rows locally too
-      if (err.code === 'validation') setF({ ...f, phones: cleanRows(f.phones), emails: cleanRows(f.emails) });
-      setError(err); setBusy(false);
+      setError(remapRowErrors(err, { phones: rowIndexMap(f.phones), emails: rowIndexMap(f.emails) })); setBusy(false);
     }
   };
   return html`<div class="page">

@@ -6,7 +6,7 @@ import { useStore, toast } from '../store.js';
 import { Link, navigate, query } from '../router.js';
 import {
   Field, TextInput, TextArea, Select, Rows, ErrorBox, Spinner, NotFound, History, PageHead,
-  fieldErrors, errorText, cleanRows, useConfirm, useEscape, userName, contactName, contactDisplayName,
+  fieldErrors, errorText, cleanRows, rowIndexMap, remapRowErrors, useConfirm, useEscape, userName, contactName, contactDisplayName,
   ContactChannels, PHONE_KINDS, EMAIL_KINDS, MESSENGER_KINDS,
 } from '../components.js';
 import { SortTh, usePaged, ListFooter } from './companies.js';
@@ -214,6 +214,10 @@ export function ContactForm({ params }) {
   if (!f) return html`<${Spinner} />`;
   const set = (k) => (v) => setF({ ...f, [k]: v });
   const errs = fieldErrors(error);
+  // "neither first nor last name": the server flags both fields; say what is actually wanted
+  if (error && ['first_name', 'last_name'].every((k) => error.fields.some((x) => x.field === k && x.code === 'required'))) {
+    errs.first_name = errs.last_name = t('contacts.name_hint');
+  }
   const users = (store.users || []).filter((u) => u.active || String(u.id) === String(f.responsible_id));
   const submit = async (e) => {
     e.preventDefault();
@@ -231,8 +235,8 @@ export function ContactForm({ params }) {
       if (!id) loadCounts();
       navigate('/contacts/' + c.id, { replace: !id });
     } catch (err) {
-      if (err.code === 'validation') setF({ ...f, phones: cleanRows(f.phones), emails: cleanRows(f.emails), messengers: cleanRows(f.messengers) });
-      setError(err); setBusy(false);
+      setError(remapRowErrors(err, { phones: rowIndexMap(f.phones), emails: rowIndexMap(f.emails), messengers: rowIndexMap(f.messengers) }));
+      setBusy(false);
     }
   };
   const title = id ? t('contacts.edit') : t('contacts.new');

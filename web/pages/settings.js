@@ -149,7 +149,7 @@ function UserForm({ id }) {
           <${Select} name="language" value=${f.language} onChange=${set('language')} options=${LANGS.map((l) => ({ value: l.code, label: l.name }))} />
         <//>
         <${Field} label=${t('f.time_zone')} name="time_zone" error=${errs.time_zone}>
-          <${Select} name="time_zone" value=${f.time_zone} onChange=${set('time_zone')} options=${timeZones().map((z) => ({ value: z, label: z }))} />
+          <${Select} name="time_zone" value=${f.time_zone} onChange=${set('time_zone')} options=${timeZones(f.time_zone).map((z) => ({ value: z, label: z }))} />
         <//>
         ${id ? html`<${Field} label=${t('f.active')} name="active" hint=${t('users.active_hint')}>
           <label class="check"><input type="checkbox" id="f-active" data-testid="input-active" checked=${!!f.active} disabled=${Number(id) === me.id}
@@ -405,6 +405,8 @@ function Profile() {
   const [pwErr, setPwErr] = useState(null);
   const errs = fieldErrors(error);
   const pwErrs = fieldErrors(pwErr);
+  // the language can also be switched from the user menu while this form is open
+  useEffect(() => { setF((p) => ({ ...p, language: u.language })); }, [u.language]);
   const set = (k) => (v) => setF({ ...f, [k]: v });
   const save = async (e) => {
     e.preventDefault(); setError(null);
@@ -421,6 +423,8 @@ function Profile() {
     try { await api.post('/me/password', pw); setPw({ current_password: '', new_password: '' }); toast(t('profile.password_changed')); }
     catch (err) {
       if (err.code === 'bad_credentials' || err.code === 'forbidden') err.fields = [{ field: 'current_password', code: 'x', message: t('profile.wrong_password') }];
+      // the server answers a wrong current password with 422 invalid_value on current_password
+      err.fields = err.fields.map((x) => (x.field === 'current_password' && x.code === 'invalid_value' ? { ...x, code: 'x', message: t('profile.wrong_password') } : x));
       setPwErr(err);
     }
   };
@@ -434,7 +438,7 @@ function Profile() {
       <${Field} label=${t('f.language')} name="me_language" error=${errs.language}>
         <${Select} name="me_language" value=${f.language} onChange=${set('language')} options=${LANGS.map((l) => ({ value: l.code, label: l.name }))} /><//>
       <${Field} label=${t('f.time_zone')} name="me_time_zone" error=${errs.time_zone}>
-        <${Select} name="me_time_zone" value=${f.time_zone} onChange=${set('time_zone')} options=${timeZones().map((z) => ({ value: z, label: z }))} /><//>
+        <${Select} name="me_time_zone" value=${f.time_zone} onChange=${set('time_zone')} options=${timeZones(f.time_zone).map((z) => ({ value: z, label: z }))} /><//>
       <div class="form-actions"><button class="btn btn-primary" type="submit" data-testid="save">${t('common.save')}</button></div>
     </form>
     <form class="form panel" onSubmit=${changePw} data-testid="password-form" novalidate>

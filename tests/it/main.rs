@@ -1,0 +1,9 @@
+//! Integration tests: the real server on a random port over a temp data folder, spoken to
+//! over HTTP like any client. One test crate with modules (faster to build than many).
+
+mod access;
+mod common;
+mod crash;
+mod crm;
+mod search;
+mod web;
