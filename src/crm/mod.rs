@@ -137,6 +137,29 @@ pub fn name_key(name: &str) -> String {
     out
 }
 
+/// Distinct phone digit strings (for the duplicate indexes).
+pub fn phone_keys(phones: &[Phone]) -> Vec<String> {
+    let mut v: Vec<String> = phones
+        .iter()
+        .map(|p| validate::phone_digits(&p.value))
+        .filter(|d| !d.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+pub fn email_keys(emails: &[Email]) -> Vec<String> {
+    let mut v: Vec<String> = emails
+        .iter()
+        .map(|e| e.value.trim().to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::name_key;
@@ -174,27 +197,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// Distinct phone digit strings (for the duplicate indexes).
-pub fn phone_keys(phones: &[Phone]) -> Vec<String> {
-    let mut v: Vec<String> = phones
-        .iter()
-        .map(|p| validate::phone_digits(&p.value))
-        .filter(|d| !d.is_empty())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
-}
-
-pub fn email_keys(emails: &[Email]) -> Vec<String> {
-    let mut v: Vec<String> = emails
-        .iter()
-        .map(|e| e.value.trim().to_lowercase())
-        .filter(|e| !e.is_empty())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
 }

@@ -25,15 +25,15 @@ pub struct Problem {
     pub fields: Vec<ProblemField>,
 }
 
-pub fn problem(status: u16, code: &str, title: &str, detail: impl Into<String>) -> Problem {
-    Problem {
+pub fn problem(status: u16, code: &str, title: &str, detail: impl Into<String>) -> Box<Problem> {
+    Box::new(Problem {
         kind: "about:blank".into(),
         title: title.into(),
         status,
         code: code.into(),
         detail: detail.into(),
         fields: Vec::new(),
-    }
+    })
 }
 
 #[derive(Debug, ApiResponse)]
@@ -41,27 +41,27 @@ pub fn problem(status: u16, code: &str, title: &str, detail: impl Into<String>) 
 pub enum ApiError {
     /// The request could not be read (malformed JSON, wrong parameter type).
     #[oai(status = 400, content_type = "application/problem+json")]
-    BadRequest(Json<Problem>),
+    BadRequest(Json<Box<Problem>>),
     /// Not signed in, or wrong login or password.
     #[oai(status = 401, content_type = "application/problem+json")]
-    Unauthorized(Json<Problem>),
+    Unauthorized(Json<Box<Problem>>),
     /// Signed in, but not allowed; or a missing CSRF token; or a wrong setup token.
     #[oai(status = 403, content_type = "application/problem+json")]
-    Forbidden(Json<Problem>),
+    Forbidden(Json<Box<Problem>>),
     #[oai(status = 404, content_type = "application/problem+json")]
-    NotFound(Json<Problem>),
+    NotFound(Json<Box<Problem>>),
     /// The request conflicts with stored data (login taken, record in use, setup done).
     #[oai(status = 409, content_type = "application/problem+json")]
-    Conflict(Json<Problem>),
+    Conflict(Json<Box<Problem>>),
     #[oai(status = 413, content_type = "application/problem+json")]
-    TooLarge(Json<Problem>),
+    TooLarge(Json<Box<Problem>>),
     /// Validation failed: `fields` names every invalid field.
     #[oai(status = 422, content_type = "application/problem+json")]
-    Invalid(Json<Problem>),
+    Invalid(Json<Box<Problem>>),
     #[oai(status = 429, content_type = "application/problem+json")]
-    TooManyRequests(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    TooManyRequests(Json<Box<Problem>>, #[oai(header = "Retry-After")] u64),
     #[oai(status = 500, content_type = "application/problem+json")]
-    Internal(Json<Problem>),
+    Internal(Json<Box<Problem>>),
 }
 
 pub fn bad_request(err: poem::Error) -> ApiError {

@@ -108,7 +108,7 @@ fn sigkill_during_a_burst_of_writes_loses_no_acknowledged_write() {
             while !stop.load(Ordering::Relaxed) {
                 i += 1;
                 let phone = format!("+38 (067) {:03}-{:02}-{:02}", w * 100 + i / 10000, (i / 100) % 100, i % 100);
-                let (kind, body) = if i % 10 == 0 {
+                let (kind, body) = if i.is_multiple_of(10) {
                     ("companies", json!({"name": format!("Burst Co {w}-{i}"), "phones": [{"value": phone}]}))
                 } else {
                     ("contacts", json!({"first_name": format!("Burst{w}x{i}"), "phones": [{"value": phone}]}))

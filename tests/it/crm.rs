@@ -254,8 +254,8 @@ fn contact_lists_page_sort_and_filter() {
         admin.create(
             "/api/v1/contacts",
             json!({"first_name": format!("N{i}"), "last_name": l,
-                   "responsible_id": if i % 3 == 0 { Some(olena) } else { None },
-                   "company_id": if i % 2 == 0 { Some(acme) } else { None }}),
+                   "responsible_id": if i.is_multiple_of(3) { Some(olena) } else { None },
+                   "company_id": if i.is_multiple_of(2) { Some(acme) } else { None }}),
         );
     }
     // Walk every page of 5 by name: all 12, in order, none twice.
