@@ -89,6 +89,7 @@ const S = {
   'common.actions': ['Actions', 'Дії', 'Действия'],
   'common.filters': ['Filters', 'Фільтри', 'Фильтры'],
   'common.reset': ['Reset', 'Скинути', 'Сбросить'],
+  'common.sort': ['Sort', 'Сортування', 'Сортировка'],
   'common.sort_by': ['Sort by {f}', 'Сортувати за: {f}', 'Сортировать по: {f}'],
   'common.error': ['Something went wrong', 'Щось пішло не так', 'Что-то пошло не так'],
   'common.fix_fields': ['Check the highlighted fields.', 'Перевірте виділені поля.', 'Проверьте выделенные поля.'],

@@ -20,6 +20,16 @@ export function SortTh({ field, label, sort, setSort }) {
     </button></th>`;
 }
 
+// The same sort choices as a select: on phones the table header (and its sort buttons) is hidden.
+export function SortSelect({ sort, setSort }) {
+  const opts = [];
+  for (const [f, key] of [['name', 'f.name'], ['updated', 'f.updated_at'], ['created', 'f.created_at']]) {
+    opts.push({ value: f, label: t(key) + ' ▲' }, { value: '-' + f, label: t(key) + ' ▼' });
+  }
+  return html`<label class="sort-select">${t('common.sort')}
+    <${Select} name="sort" value=${sort} onChange=${setSort} options=${opts} /></label>`;
+}
+
 // Generic cursor-paged list loader.
 export function usePaged(base, params) {
   const [st, setSt] = useState({ items: null, next: null, total: null, error: null, loadingMore: false });
@@ -73,6 +83,7 @@ export function CompaniesList() {
         <${Select} name="filter-type" value=${type} onChange=${setType} empty=${t('common.any')}
           options=${types.map((x) => ({ value: x.id, label: typeLabel(x) }))} /></label>
       ${filtered ? html`<button class="btn btn-link" onClick=${() => { setResponsible(''); setType(''); }}>${t('common.reset')}</button>` : null}
+      <${SortSelect} sort=${sort} setSort=${setSort} />
     </div>
     <${ErrorBox} error=${st.error} />
     <div class="table-wrap">

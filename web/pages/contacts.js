@@ -9,7 +9,7 @@ import {
   fieldErrors, errorText, cleanRows, rowIndexMap, remapRowErrors, useConfirm, useEscape, userName, contactName, contactDisplayName,
   ContactChannels, PHONE_KINDS, EMAIL_KINDS, MESSENGER_KINDS,
 } from '../components.js';
-import { SortTh, usePaged, ListFooter } from './companies.js';
+import { SortTh, SortSelect, usePaged, ListFooter } from './companies.js';
 
 // Company names for the ids on one page of contacts (no batch endpoint: fetch each once, cached).
 const companyCache = new Map();
@@ -43,6 +43,7 @@ export function ContactsList() {
         <${Select} name="filter-responsible" value=${responsible} onChange=${setResponsible} empty=${t('common.any')}
           options=${users.map((u) => ({ value: u.id, label: u.name }))} /></label>
       ${responsible ? html`<button class="btn btn-link" onClick=${() => setResponsible('')}>${t('common.reset')}</button>` : null}
+      <${SortSelect} sort=${sort} setSort=${setSort} />
     </div>
     <${ErrorBox} error=${st.error} />
     <div class="table-wrap">
