@@ -130,6 +130,33 @@ const CO_WORDS: &[&str] = &[
     "Інфотех",
     "Сонячна Енергія",
 ];
+const CO_TAILS: &[&str] = &[
+    "",
+    "Груп",
+    "Трейд",
+    "Сервіс",
+    "Медіа",
+    "Софт",
+    "Буд",
+    "Логістик",
+    "Консалт",
+    "Маркет",
+    "Студіо",
+    "Агро",
+];
+const CO_TAILS_EN: &[&str] = &[
+    "",
+    "Group",
+    "Trade",
+    "Digital",
+    "Labs",
+    "Studio",
+    "Partners",
+    "Systems",
+    "Solutions",
+    "Media",
+    "Works",
+];
 const CO_WORDS_EN: &[&str] = &[
     "Northwind",
     "Blue Ocean",
@@ -368,20 +395,18 @@ pub fn fill(store: &Store, now: DateTime<Utc>, scale: &Scale) -> Result<String> 
                 let mut tries = 0;
                 loop {
                     name = if rng.gen_bool(0.75) {
-                        format!(
-                            "{} «{}»",
-                            pick(&mut rng, CO_FORMS_UA),
-                            pick(&mut rng, CO_WORDS)
-                        )
+                        let base = pick(&mut rng, CO_WORDS);
+                        let tail = pick(&mut rng, CO_TAILS);
+                        let sep = if tail.is_empty() { "" } else { " " };
+                        format!("{} «{base}{sep}{tail}»", pick(&mut rng, CO_FORMS_UA))
                     } else {
-                        format!(
-                            "{} {}",
-                            pick(&mut rng, CO_WORDS_EN),
-                            pick(&mut rng, CO_FORMS_EN)
-                        )
+                        let base = pick(&mut rng, CO_WORDS_EN);
+                        let tail = pick(&mut rng, CO_TAILS_EN);
+                        let sep = if tail.is_empty() { "" } else { " " };
+                        format!("{base}{sep}{tail} {}", pick(&mut rng, CO_FORMS_EN))
                     };
                     tries += 1;
-                    if tries > 3 {
+                    if tries > 20 {
                         name = format!("{name} {}", made + i + 1);
                     }
                     if used_names.insert(name.clone()) {
@@ -412,15 +437,12 @@ pub fn fill(store: &Store, now: DateTime<Utc>, scale: &Scale) -> Result<String> 
                 }
             })
             .collect();
+        // The owner types the old spreadsheet in: records and history agree on the author.
         let ids = store.write(Some(actor.id), now, |tx| {
             inputs
                 .into_iter()
                 .map(|i| {
-                    let a = managers
-                        .iter()
-                        .find(|m| Some(m.id) == i.responsible_id)
-                        .unwrap_or(&actor);
-                    companies::create(tx, a, i).map(|c| (c.id, c.emails[0].value.clone()))
+                    companies::create(tx, &actor, i).map(|c| (c.id, c.emails[0].value.clone()))
                 })
                 .collect::<Result<Vec<_>>>()
         })?;
@@ -482,11 +504,7 @@ pub fn fill(store: &Store, now: DateTime<Utc>, scale: &Scale) -> Result<String> 
             .collect();
         store.write(Some(actor.id), now, |tx| {
             for i in inputs {
-                let a = managers
-                    .iter()
-                    .find(|m| Some(m.id) == i.responsible_id)
-                    .unwrap_or(&actor);
-                contacts::create(tx, a, i)?;
+                contacts::create(tx, &actor, i)?;
             }
             Ok(())
         })?;

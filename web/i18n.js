@@ -310,6 +310,13 @@ export function fmtDateTime(iso) {
   if (isNaN(d)) return String(iso);
   return fmt({ dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
+// Compact date for dense list columns ("29.11.2026"); the full time is in the cell's title.
+export function fmtDateShort(iso) {
+  if (!iso) return t('common.none');
+  const d = new Date(iso);
+  if (isNaN(d)) return String(iso);
+  return fmt({ year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
 export function fmtDate(iso) {
   if (!iso) return t('common.none');
   const d = new Date(iso);

@@ -131,6 +131,8 @@ pub fn name_key(name: &str) -> String {
             'ё' => out.push_str("е\u{FFFE}"),
             'і' => out.push_str("и\u{FFFF}"),
             'ї' => out.push_str("и\u{FFFF}\u{FFFF}"),
+            // Quotes around a brand name do not decide its place: ТОВ «Ромашка» is "тов ромашка".
+            '«' | '»' | '"' | '„' | '“' | '”' | '\'' => {}
             c => out.push(c),
         }
     }

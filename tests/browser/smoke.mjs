@@ -98,6 +98,10 @@ try {
 
   step('companies list shows it');
   await page.getByTestId('nav-companies').click();
+  await page.getByTestId('companies-table').waitFor();
+  // newest first, so the new company is on the first page even in a populated office
+  if (await page.getByTestId('input-sort').isVisible()) await page.getByTestId('input-sort').selectOption('-created');
+  else { await page.getByTestId('sort-created').click(); await page.getByTestId('sort-created').click(); }
   await page.getByTestId('companies-table').getByText(companyName).waitFor();
   await shot(page, '02-companies-list');
   await page.goto(companyUrl);

@@ -1,7 +1,7 @@
 // Companies: list, record page, create/edit form.
 import { html, useState, useEffect, useCallback } from '../lib.js';
 import { api, qs, loadCounts, loadUsers, loadTypes } from '../api.js';
-import { t, fmtDateTime, fmtNumber } from '../i18n.js';
+import { t, fmtDateTime, fmtDateShort, fmtNumber } from '../i18n.js';
 import { useStore, toast } from '../store.js';
 import { Link, navigate } from '../router.js';
 import {
@@ -11,10 +11,10 @@ import {
 } from '../components.js';
 
 // Sortable column header. sort is like "name" / "-name".
-export function SortTh({ field, label, sort, setSort }) {
+export function SortTh({ field, label, sort, setSort, cls }) {
   const dir = sort === field ? 'asc' : sort === '-' + field ? 'desc' : null;
   const next = dir === 'asc' ? '-' + field : field;
-  return html`<th aria-sort=${dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
+  return html`<th class=${cls} aria-sort=${dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}>
     <button class="th-sort" data-testid=${'sort-' + field} title=${t('common.sort_by', { f: label })} onClick=${() => setSort(next)}>
       ${label} <span class="sort-ind" aria-hidden="true">${dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : '↕'}</span>
     </button></th>`;
@@ -93,7 +93,7 @@ export function CompaniesList() {
           <th>${t('f.type')}</th><th>${t('f.responsible')}</th><th>${t('f.phone')}</th><th>${t('f.email')}</th>
           <th class="num">${t('f.contacts_count')}</th>
           <${SortTh} field="updated" label=${t('f.updated_at')} sort=${sort} setSort=${setSort} />
-          <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} />
+          <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} cls="col-created" />
         </tr></thead>
         <tbody>
           ${st.items === null ? html`<tr><td colspan="8"><${Spinner} /></td></tr>`
@@ -103,10 +103,10 @@ export function CompaniesList() {
               <td data-label=${t('f.type')}>${c.type_id != null ? typeName(c.type_id) : null}</td>
               <td data-label=${t('f.responsible')}>${c.responsible_id != null ? userName(c.responsible_id) : null}</td>
               <td data-label=${t('f.phone')} class="nowrap">${c.phones && c.phones[0] ? c.phones[0].value : null}</td>
-              <td data-label=${t('f.email')}>${c.emails && c.emails[0] ? c.emails[0].value : null}</td>
+              <td data-label=${t('f.email')} class="break">${c.emails && c.emails[0] ? c.emails[0].value : null}</td>
               <td data-label=${t('f.contacts_count')} class="num">${c.contact_count ?? ''}</td>
-              <td data-label=${t('f.updated_at')} class="nowrap muted">${fmtDateTime(c.updated_at)}</td>
-              <td data-label=${t('f.created_at')} class="nowrap muted">${fmtDateTime(c.created_at)}</td>
+              <td data-label=${t('f.updated_at')} class="nowrap muted" title=${fmtDateTime(c.updated_at)}>${fmtDateShort(c.updated_at)}</td>
+              <td data-label=${t('f.created_at')} class="nowrap muted col-created" title=${fmtDateTime(c.created_at)}>${fmtDateShort(c.created_at)}</td>
             </tr>`)}
         </tbody>
       </table>
@@ -159,7 +159,7 @@ export function CompanyView({ params }) {
         </dl>
       </section>
       <section class="panel">
-        <div class="panel-head"><h2>${t('companies.contacts')} ${contacts ? html`<span class="count">${contacts.length}</span>` : null}</h2>
+        <div class="panel-head"><h2>${t('companies.contacts')}${'\u00a0'}${contacts ? html`<span class="count">${contacts.length}</span>` : null}</h2>
           <${Link} class="btn btn-small" href=${'/contacts/new?company_id=' + id} data-testid="add-contact">+ ${t('companies.add_contact')}<//></div>
         ${contacts === null ? html`<${Spinner} />` : contacts.length === 0 ? html`<p class="muted">${t('companies.no_contacts')}</p>` : html`
           <ul class="mini-list" data-testid="company-contacts">

@@ -1,7 +1,7 @@
 // Contacts: list, record page, create/edit form with a company picker.
 import { html, useState, useEffect, useRef, useCallback } from '../lib.js';
 import { api, qs, loadCounts, loadUsers } from '../api.js';
-import { t, fmtDateTime, fmtDay } from '../i18n.js';
+import { t, fmtDateTime, fmtDateShort, fmtDay } from '../i18n.js';
 import { useStore, toast } from '../store.js';
 import { Link, navigate, query } from '../router.js';
 import {
@@ -52,7 +52,7 @@ export function ContactsList() {
           <${SortTh} field="name" label=${t('f.name')} sort=${sort} setSort=${setSort} />
           <th>${t('f.position')}</th><th>${t('f.company')}</th><th>${t('f.responsible')}</th><th>${t('f.phone')}</th><th>${t('f.email')}</th>
           <${SortTh} field="updated" label=${t('f.updated_at')} sort=${sort} setSort=${setSort} />
-          <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} />
+          <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} cls="col-created" />
         </tr></thead>
         <tbody>
           ${st.items === null ? html`<tr><td colspan="8"><${Spinner} /></td></tr>`
@@ -63,9 +63,9 @@ export function ContactsList() {
               <td data-label=${t('f.company')}>${c.company_id != null ? html`<${Link} href=${'/companies/' + c.company_id}>${cname(c.company_id) || '#' + c.company_id}<//>` : null}</td>
               <td data-label=${t('f.responsible')}>${c.responsible_id != null ? userName(c.responsible_id) : null}</td>
               <td data-label=${t('f.phone')} class="nowrap">${c.phones && c.phones[0] ? c.phones[0].value : null}</td>
-              <td data-label=${t('f.email')}>${c.emails && c.emails[0] ? c.emails[0].value : null}</td>
-              <td data-label=${t('f.updated_at')} class="nowrap muted">${fmtDateTime(c.updated_at)}</td>
-              <td data-label=${t('f.created_at')} class="nowrap muted">${fmtDateTime(c.created_at)}</td>
+              <td data-label=${t('f.email')} class="break">${c.emails && c.emails[0] ? c.emails[0].value : null}</td>
+              <td data-label=${t('f.updated_at')} class="nowrap muted" title=${fmtDateTime(c.updated_at)}>${fmtDateShort(c.updated_at)}</td>
+              <td data-label=${t('f.created_at')} class="nowrap muted col-created" title=${fmtDateTime(c.created_at)}>${fmtDateShort(c.created_at)}</td>
             </tr>`)}
         </tbody>
       </table>
