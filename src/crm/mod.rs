@@ -119,6 +119,7 @@ pub fn check_messengers(p: &mut Problems, list: &[Messenger]) -> Vec<Messenger> 
         .collect()
 }
 
+/// Stored in the sort indexes: changing it needs a migration that rebuilds them.
 /// The sort-index prefix of a name: lowercased, trimmed, and collated so that the
 /// Ukrainian and Russian letters outside the basic а–я range sort where the alphabets put
 /// them (ґ after г, є and ё after е, і and ї after и), not by code point.
