@@ -30,6 +30,28 @@ pub struct App {
     pub setup_token: String,
     /// Cookies get the Secure flag when served over TLS.
     pub secure_cookies: bool,
+    /// Live events for open browsers (Server-Sent Events).
+    pub events: tokio::sync::broadcast::Sender<Event>,
+}
+
+/// Something that happened to a deal, told to open browsers (SSE event `deal`).
+#[derive(Debug, Clone, poem_openapi::Object)]
+pub struct Event {
+    /// moved, created, updated or deleted
+    #[oai(rename = "type")]
+    pub kind: String,
+    pub deal_id: u64,
+    pub pipeline_id: u64,
+    pub stage_id: u64,
+    pub from_stage_id: Option<u64>,
+    pub by: u64,
+}
+
+impl App {
+    /// Tells open browsers about a change (nobody listening is fine).
+    pub fn publish(&self, e: Event) {
+        let _ = self.events.send(e);
+    }
 }
 
 pub struct OpenOptions {
@@ -56,6 +78,9 @@ impl App {
         let now = opts.clock.now();
         store.write(None, now, |tx| {
             company_types::seed(tx)?;
+            crate::crm::reflists::seed_all(tx)?;
+            crate::crm::money::seed(tx)?;
+            crate::crm::pipelines::seed(tx)?;
             auth::purge_sessions(tx)?;
             Ok(())
         })?;
@@ -80,6 +105,7 @@ impl App {
             throttle: Throttle::new(),
             setup_token: opts.setup_token.unwrap_or_else(auth::random_secret),
             secure_cookies: false,
+            events: tokio::sync::broadcast::channel(256).0,
         })
     }
 

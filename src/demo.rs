@@ -434,6 +434,7 @@ pub fn fill(store: &Store, now: DateTime<Utc>, scale: &Scale) -> Result<String> 
                         rng.gen_range(1..150)
                     ),
                     notes: String::new(),
+                    custom: Default::default(),
                 }
             })
             .collect();
@@ -499,6 +500,7 @@ pub fn fill(store: &Store, now: DateTime<Utc>, scale: &Scale) -> Result<String> 
                     },
                     source: pick(&mut rng, SOURCES).into(),
                     notes: String::new(),
+                    custom: Default::default(),
                 }
             })
             .collect();

@@ -30,6 +30,10 @@ pub enum Error {
     NotFound(&'static str),
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("stage not empty: {0}")]
+    StageNotEmpty(String),
+    #[error("status not empty: {0}")]
+    StatusNotEmpty(String),
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("not signed in")]

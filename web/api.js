@@ -86,3 +86,49 @@ export async function loadDepartments(force = false) {
 export async function loadCounts() {
   try { setState({ counts: await api.get('/counts') }); } catch { /* counters are decoration */ }
 }
+
+// Sales pipeline reference data (issue 3). Cached in the store; pass force=true after a change.
+export async function loadPipelines(force = false) {
+  if (getState().pipelines && !force) return getState().pipelines;
+  const r = await api.get('/pipelines');
+  setState({ pipelines: (r.items || []).slice().sort((a, b) => (a.sort - b.sort) || (a.id - b.id)) });
+  return getState().pipelines;
+}
+export async function loadCurrencies(force = false) {
+  if (getState().currencies && !force) return getState().currencies;
+  const r = await api.get('/currencies');
+  setState({ currencies: { base: r.base, today: r.today, items: r.items || [] } });
+  return getState().currencies;
+}
+// Custom field definitions of one entity (company, contact, lead, deal), incl. archived ones (callers filter).
+const cfPending = {};
+export async function loadCustomFields(entity, force = false) {
+  const all = getState().customFields || {};
+  if (all[entity] && !force) return all[entity];
+  if (!cfPending[entity] || force) {
+    cfPending[entity] = api.get('/custom-fields' + qs({ entity })).then((r) => {
+      const items = (r.items || []).slice().sort((a, b) => (a.sort - b.sort) || (a.id - b.id));
+      setState({ customFields: { ...(getState().customFields || {}), [entity]: items } });
+      return items;
+    }).finally(() => { delete cfPending[entity]; });
+  }
+  return cfPending[entity];
+}
+export async function loadLeadSources(force = false) {
+  if (getState().leadSources && !force) return getState().leadSources;
+  const r = await api.get('/lead-sources');
+  setState({ leadSources: r.items || [] });
+  return getState().leadSources;
+}
+export async function loadDealTypes(force = false) {
+  if (getState().dealTypes && !force) return getState().dealTypes;
+  const r = await api.get('/deal-types');
+  setState({ dealTypes: r.items || [] });
+  return getState().dealTypes;
+}
+export async function loadLeadStatuses(force = false) {
+  if (getState().leadStatuses && !force) return getState().leadStatuses;
+  const r = await api.get('/lead-statuses');
+  setState({ leadStatuses: (r.items || []).slice().sort((a, b) => (a.sort - b.sort) || (a.id - b.id)) });
+  return getState().leadStatuses;
+}

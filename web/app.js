@@ -10,11 +10,13 @@ import { LoginPage, SetupPage } from './pages/auth.js';
 import { CompaniesList, CompanyView, CompanyForm } from './pages/companies.js';
 import { ContactsList, ContactView, ContactForm } from './pages/contacts.js';
 import { SettingsPage } from './pages/settings.js';
+import { LeadsList, LeadView, LeadForm, LeadConvert } from './pages/leads.js';
+import { DealsPage, DealView, DealForm } from './pages/deals.js';
 
 const NAV = [
   { key: 'feed', path: '/feed', icon: '≡', soon: true },
-  { key: 'leads', path: '/leads', icon: '◎', soon: true },
-  { key: 'deals', path: '/deals', icon: '◆', soon: true },
+  { key: 'leads', path: '/leads', icon: '◎', count: 'leads' },
+  { key: 'deals', path: '/deals', icon: '◆', count: 'deals' },
   { key: 'contacts', path: '/contacts', icon: '☺', count: 'contacts' },
   { key: 'companies', path: '/companies', icon: '▦', count: 'companies' },
   { key: 'tasks', path: '/tasks', icon: '✓', soon: true },
@@ -31,6 +33,16 @@ const ROUTES = [
   ['/contacts/new', ContactForm],
   ['/contacts/:id', ContactView],
   ['/contacts/:id/edit', ContactForm],
+  ['/leads', LeadsList],
+  ['/leads/new', LeadForm],
+  ['/leads/:id', LeadView],
+  ['/leads/:id/edit', LeadForm],
+  ['/leads/:id/convert', LeadConvert],
+  ['/deals', DealsPage],
+  ['/deals/list', DealsPage],
+  ['/deals/new', DealForm],
+  ['/deals/:id', DealView],
+  ['/deals/:id/edit', DealForm],
 ];
 
 function Unavailable({ section }) {

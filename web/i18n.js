@@ -2,6 +2,8 @@
 // Source is kept as [en, uk, ru] rows so no language can miss a key; `dictionaries` holds one
 // dictionary per language built from it.
 import { getState, setState } from './store.js';
+import DEALS from './i18n-deals.js';
+import LEADS from './i18n-leads.js';
 
 export const LANGS = [
   { code: 'uk', name: 'Українська' },
@@ -265,6 +267,7 @@ const S = {
   'profile.wrong_password': ['The current password is wrong.', 'Поточний пароль невірний.', 'Текущий пароль неверен.'],
 };
 
+Object.assign(S, DEALS, LEADS);
 export const dictionaries = { en: {}, uk: {}, ru: {} };
 for (const [k, [en, uk, ru]] of Object.entries(S)) {
   dictionaries.en[k] = en; dictionaries.uk[k] = uk; dictionaries.ru[k] = ru;

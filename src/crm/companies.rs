@@ -6,7 +6,8 @@ use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CompanyType, Email, Phone, check_emails, check_phones, email_keys,
+    CompanyType,
+    custom::{Entity, Values, check_values}, Email, Phone, check_emails, check_phones, email_keys,
     listing::{self, Page, SortBy, SortIndexes},
     name_key, phone_keys,
 };
@@ -31,6 +32,8 @@ pub struct Company {
     pub website: String,
     pub address: String,
     pub notes: String,
+    #[serde(default)]
+    pub custom: Values,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub created_by: Option<u64>,
@@ -104,6 +107,8 @@ pub struct CompanyInput {
     pub address: String,
     #[oai(default)]
     pub notes: String,
+    #[oai(default)]
+    pub custom: Values,
 }
 
 struct Checked {
@@ -113,9 +118,10 @@ struct Checked {
     website: String,
     address: String,
     notes: String,
+    custom: Values,
 }
 
-fn check(tx: &Tx, input: &CompanyInput) -> Result<Checked> {
+fn check(tx: &Tx, input: &CompanyInput, old: Option<&Company>) -> Result<Checked> {
     let mut p = Problems::default();
     let c = Checked {
         name: validate::required(&mut p, "name", &input.name, 300),
@@ -124,7 +130,10 @@ fn check(tx: &Tx, input: &CompanyInput) -> Result<Checked> {
         website: validate::url(&mut p, "website", &input.website),
         address: validate::optional(&mut p, "address", &input.address, 1000),
         notes: validate::optional(&mut p, "notes", &input.notes, 20_000),
+        custom: Values::new(),
     };
+    let mut c = c;
+    c.custom = check_values(tx, &mut p, Entity::Company, None, &input.custom, old.map(|o| &o.custom))?;
     if let Some(t) = input.type_id
         && !tx.exists::<CompanyType>(t)?
     {
@@ -141,7 +150,7 @@ fn check(tx: &Tx, input: &CompanyInput) -> Result<Checked> {
 
 pub fn create(tx: &mut Tx, actor: &User, input: CompanyInput) -> Result<Company> {
     allow(actor, Permission::WriteCrm)?;
-    let c = check(tx, &input)?;
+    let c = check(tx, &input, None)?;
     let company = Company {
         id: tx.next_id("companies")?,
         name: c.name,
@@ -152,6 +161,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: CompanyInput) -> Result<Company>
         website: c.website,
         address: c.address,
         notes: c.notes,
+        custom: c.custom,
         created_at: tx.now,
         updated_at: tx.now,
         created_by: Some(actor.id),
@@ -165,7 +175,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: CompanyInput) -> Result<Company>
 pub fn update(tx: &mut Tx, actor: &User, id: u64, input: CompanyInput) -> Result<Company> {
     allow(actor, Permission::WriteCrm)?;
     let old: Company = tx.must(id)?;
-    let c = check(tx, &input)?;
+    let c = check(tx, &input, Some(&old))?;
     let mut new = Company {
         name: c.name,
         type_id: input.type_id,
@@ -175,6 +185,7 @@ pub fn update(tx: &mut Tx, actor: &User, id: u64, input: CompanyInput) -> Result
         website: c.website,
         address: c.address,
         notes: c.notes,
+        custom: c.custom,
         updated_at: tx.now,
         updated_by: Some(actor.id),
         ..old.clone()
@@ -186,6 +197,9 @@ pub fn update(tx: &mut Tx, actor: &User, id: u64, input: CompanyInput) -> Result
         // Contacts are found by their company's name: refresh their search entries.
         for cid in tx.ids_by(tables::CONTACT_BY_COMPANY, id)? {
             tx.outbox(Kind::Contact, cid)?;
+        }
+        for did in tx.ids_by(tables::DEAL_BY_COMPANY, id)? {
+            tx.outbox(Kind::Deal, did)?;
         }
     }
     new.contact_count = tx.ids_by(tables::CONTACT_BY_COMPANY, id)?.len() as u64;
@@ -205,6 +219,17 @@ pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
             ..contact.clone()
         };
         tx.update(&contact, &new)?;
+    }
+    // Deals keep their history; they just lose the link.
+    for did in tx.ids_by(tables::DEAL_BY_COMPANY, id)? {
+        let deal: super::deals::Deal = tx.must(did)?;
+        let new = super::deals::Deal {
+            company_id: None,
+            updated_at: tx.now,
+            updated_by: Some(actor.id),
+            ..deal.clone()
+        };
+        tx.update(&deal, &new)?;
     }
     tx.delete(&old)
 }

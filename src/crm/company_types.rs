@@ -5,13 +5,9 @@ use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    access::{
-        User,
-        policy::{Permission, allow},
-    },
-    error::{Error, Problems, Result},
-    store::{self, Kind, Record, Tx, tables},
-    validate,
+    access::User,
+    error::Result,
+    store::{Kind, Record, Tx, tables},
 };
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Object)]
@@ -59,89 +55,31 @@ pub struct CompanyTypeInput {
 
 /// The five types every new office starts with.
 pub fn seed(tx: &mut Tx) -> Result<()> {
-    if tx.count::<CompanyType>()? > 0 {
-        return Ok(());
-    }
-    let seeds = [
-        ("Client", "Клієнт", "Клиент"),
-        ("Advertiser", "Рекламодавець", "Рекламодатель"),
-        ("Partner", "Партнер", "Партнёр"),
-        ("Supplier", "Постачальник", "Поставщик"),
-        ("Other", "Інше", "Другое"),
-    ];
-    for (i, (en, uk, ru)) in seeds.into_iter().enumerate() {
-        let t = CompanyType {
-            id: tx.next_id("company_types")?,
-            name: en.into(),
-            labels: Labels {
-                en: en.into(),
-                uk: uk.into(),
-                ru: ru.into(),
-            },
-            sort: (i as i64 + 1) * 10,
-            archived: false,
-        };
-        tx.insert(&t)?;
-    }
-    Ok(())
-}
-
-fn check(input: &CompanyTypeInput) -> Result<(String, Labels)> {
-    let mut p = Problems::default();
-    let name = validate::required(&mut p, "name", &input.name, 100);
-    let labels = Labels {
-        en: validate::optional(&mut p, "labels.en", &input.labels.en, 100),
-        uk: validate::optional(&mut p, "labels.uk", &input.labels.uk, 100),
-        ru: validate::optional(&mut p, "labels.ru", &input.labels.ru, 100),
-    };
-    p.finish()?;
-    Ok((name, labels))
+    super::reflists::seed::<CompanyType>(
+        tx,
+        &[
+            ("Client", "Клієнт", "Клиент"),
+            ("Advertiser", "Рекламодавець", "Рекламодатель"),
+            ("Partner", "Партнер", "Партнёр"),
+            ("Supplier", "Постачальник", "Поставщик"),
+            ("Other", "Інше", "Другое"),
+        ],
+    )
 }
 
 pub fn create(tx: &mut Tx, actor: &User, input: CompanyTypeInput) -> Result<CompanyType> {
-    allow(actor, Permission::ManageReferenceLists)?;
-    let (name, labels) = check(&input)?;
-    let t = CompanyType {
-        id: tx.next_id("company_types")?,
-        name,
-        labels,
-        sort: input.sort,
-        archived: input.archived,
-    };
-    tx.insert(&t)?;
-    Ok(t)
+    super::reflists::create(tx, actor, input)
 }
 
 pub fn update(tx: &mut Tx, actor: &User, id: u64, input: CompanyTypeInput) -> Result<CompanyType> {
-    allow(actor, Permission::ManageReferenceLists)?;
-    let old: CompanyType = tx.must(id)?;
-    let (name, labels) = check(&input)?;
-    let new = CompanyType {
-        id,
-        name,
-        labels,
-        sort: input.sort,
-        archived: input.archived,
-    };
-    tx.update(&old, &new)?;
-    Ok(new)
+    super::reflists::update(tx, actor, id, input)
 }
 
 /// Deletes a type no company uses; a used one must be archived instead.
 pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
-    allow(actor, Permission::ManageReferenceLists)?;
-    let old: CompanyType = tx.must(id)?;
-    let used = tx.ids_by(tables::COMPANY_BY_TYPE, id)?.len();
-    if used > 0 {
-        return Err(Error::Conflict(format!(
-            "{used} companies have this type: archive it instead"
-        )));
-    }
-    tx.delete(&old)
+    super::reflists::delete::<CompanyType>(tx, actor, id)
 }
 
 pub fn list(rx: &ReadTransaction) -> Result<Vec<CompanyType>> {
-    let mut all: Vec<CompanyType> = store::all(rx)?;
-    all.sort_by_key(|t| (t.sort, t.id));
-    Ok(all)
+    super::reflists::list(rx)
 }

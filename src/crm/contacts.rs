@@ -6,7 +6,8 @@ use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Company, Email, Messenger, Phone, check_emails, check_messengers, check_phones, email_keys,
+    Company,
+    custom::{Entity, Values, check_values}, Email, Messenger, Phone, check_emails, check_messengers, check_phones, email_keys,
     listing::{self, Page, SortBy, SortIndexes},
     name_key, phone_keys,
 };
@@ -35,6 +36,8 @@ pub struct Contact {
     pub birthday: Option<NaiveDate>,
     pub source: String,
     pub notes: String,
+    #[serde(default)]
+    pub custom: Values,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub created_by: Option<u64>,
@@ -130,9 +133,11 @@ pub struct ContactInput {
     pub source: String,
     #[oai(default)]
     pub notes: String,
+    #[oai(default)]
+    pub custom: Values,
 }
 
-fn check(tx: &Tx, input: &ContactInput, now: DateTime<Utc>) -> Result<Contact> {
+fn check(tx: &Tx, input: &ContactInput, now: DateTime<Utc>, old: Option<&Contact>) -> Result<Contact> {
     let mut p = Problems::default();
     let first_name = validate::optional(&mut p, "first_name", &input.first_name, 100);
     let middle_name = validate::optional(&mut p, "middle_name", &input.middle_name, 100);
@@ -163,11 +168,14 @@ fn check(tx: &Tx, input: &ContactInput, now: DateTime<Utc>) -> Result<Contact> {
         birthday: input.birthday,
         source: validate::optional(&mut p, "source", &input.source, 200),
         notes: validate::optional(&mut p, "notes", &input.notes, 20_000),
+        custom: Values::new(),
         created_at: now,
         updated_at: now,
         created_by: None,
         updated_by: None,
     };
+    let mut c = c;
+    c.custom = check_values(tx, &mut p, Entity::Contact, None, &input.custom, old.map(|o| &o.custom))?;
     if let Some(b) = c.birthday
         && (b > now.date_naive() || b.year_ce().1 < 1900)
     {
@@ -191,7 +199,7 @@ use chrono::Datelike;
 
 pub fn create(tx: &mut Tx, actor: &User, input: ContactInput) -> Result<Contact> {
     allow(actor, Permission::WriteCrm)?;
-    let mut c = check(tx, &input, tx.now)?;
+    let mut c = check(tx, &input, tx.now, None)?;
     c.id = tx.next_id("contacts")?;
     c.created_by = Some(actor.id);
     c.updated_by = Some(actor.id);
@@ -202,7 +210,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: ContactInput) -> Result<Contact>
 pub fn update(tx: &mut Tx, actor: &User, id: u64, input: ContactInput) -> Result<Contact> {
     allow(actor, Permission::WriteCrm)?;
     let old: Contact = tx.must(id)?;
-    let checked = check(tx, &input, tx.now)?;
+    let checked = check(tx, &input, tx.now, Some(&old))?;
     let new = Contact {
         id,
         created_at: old.created_at,
@@ -213,12 +221,29 @@ pub fn update(tx: &mut Tx, actor: &User, id: u64, input: ContactInput) -> Result
     if !tx.update(&old, &new)? {
         return Ok(old);
     }
+    if old.full_name() != new.full_name() {
+        // Deals are found by their contacts' names.
+        for did in tx.ids_by(tables::DEAL_BY_CONTACT, id)? {
+            tx.outbox(Kind::Deal, did)?;
+        }
+    }
     Ok(new)
 }
 
 pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
     allow(actor, Permission::WriteCrm)?;
     let old: Contact = tx.must(id)?;
+    for did in tx.ids_by(tables::DEAL_BY_CONTACT, id)? {
+        let deal: super::deals::Deal = tx.must(did)?;
+        let new = super::deals::Deal {
+            contact_ids: deal.contact_ids.iter().copied().filter(|c| *c != id).collect(),
+            customer_side_id: deal.customer_side_id.filter(|c| *c != id),
+            updated_at: tx.now,
+            updated_by: Some(actor.id),
+            ..deal.clone()
+        };
+        tx.update(&deal, &new)?;
+    }
     tx.delete(&old)
 }
 

@@ -55,7 +55,7 @@ pub struct SortIndexes<R> {
 
 pub const MAX_LIMIT: usize = 500;
 
-fn decode_cursor(c: Option<&str>) -> Result<Option<Vec<u8>>> {
+pub(crate) fn decode_cursor(c: Option<&str>) -> Result<Option<Vec<u8>>> {
     match c {
         None | Some("") => Ok(None),
         Some(c) => base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -65,7 +65,7 @@ fn decode_cursor(c: Option<&str>) -> Result<Option<Vec<u8>>> {
     }
 }
 
-fn encode_cursor(k: &[u8]) -> String {
+pub(crate) fn encode_cursor(k: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k)
 }
 

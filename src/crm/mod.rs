@@ -3,7 +3,13 @@
 pub mod companies;
 pub mod company_types;
 pub mod contacts;
+pub mod custom;
+pub mod deals;
+pub mod leads;
 pub mod listing;
+pub mod money;
+pub mod pipelines;
+pub mod reflists;
 
 use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};

@@ -195,13 +195,17 @@ pub struct SearchResult {
 pub struct Counts {
     pub companies: u64,
     pub contacts: u64,
+    /// Open leads.
+    pub leads: u64,
+    /// Open deals.
+    pub deals: u64,
 }
 
 pub struct Api {
     pub app: Arc<App>,
 }
 
-fn history_out(app: &App, kind: Kind, id: u64) -> ApiResult<Json<HistoryList>> {
+pub fn history_out(app: &App, kind: Kind, id: u64) -> ApiResult<Json<HistoryList>> {
     let items = app.store.read(|rx| {
         let entries = store::history(rx, kind, id)?;
         let mut out = Vec::with_capacity(entries.len());
@@ -792,7 +796,7 @@ impl Api {
         if q.chars().count() > 200 {
             return Err(Error::field("q", "too_long", "is longer than 200 characters").into());
         }
-        let kinds = [DocKind::Company, DocKind::Contact];
+        let kinds = [DocKind::Company, DocKind::Contact, DocKind::Lead, DocKind::Deal];
         let hits = self
             .app
             .index
@@ -815,13 +819,14 @@ impl Api {
     #[oai(path = "/counts", method = "get", tag = "Tag::Crm")]
     async fn counts(&self, req: &Request) -> ApiResult<Json<Counts>> {
         principal(&self.app, req).await?;
-        let (companies, contacts) = self
-            .app
-            .store
-            .read(|rx| Ok((store::count::<Company>(rx)?, store::count::<Contact>(rx)?)))?;
-        Ok(Json(Counts {
-            companies,
-            contacts,
-        }))
+        let counts = self.app.store.read(|rx| {
+            Ok(Counts {
+                companies: store::count::<Company>(rx)?,
+                contacts: store::count::<Contact>(rx)?,
+                leads: crate::crm::leads::count_open(rx)?,
+                deals: crate::crm::deals::count_open(rx)?,
+            })
+        })?;
+        Ok(Json(counts))
     }
 }

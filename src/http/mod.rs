@@ -1,6 +1,7 @@
 //! HTTP: poem + poem-openapi. Thin: routes, caller identification, error mapping, assets.
 
 pub mod api;
+pub mod api_sales;
 pub mod assets;
 pub mod auth;
 pub mod problem;
@@ -29,8 +30,12 @@ img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self
 const CSP_DOCS: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; \
 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
-pub fn api_service(app: Arc<App>) -> OpenApiService<api::Api, ()> {
-    OpenApiService::new(api::Api { app }, "Korobka", env!("CARGO_PKG_VERSION"))
+pub fn api_service(app: Arc<App>) -> OpenApiService<(api::Api, api_sales::SalesApi), ()> {
+    OpenApiService::new(
+        (api::Api { app: app.clone() }, api_sales::SalesApi { app }),
+        "Korobka",
+        env!("CARGO_PKG_VERSION"),
+    )
         .description(
             "The Korobka CRM API. Sign in with the session cookie (and send `X-CSRF-Token` on \
              changes) or with `Authorization: Bearer <API token>`. Errors are \

@@ -110,6 +110,12 @@ impl From<Error> for ApiError {
                 "Not found",
                 format!("{what} not found"),
             ))),
+            Error::StageNotEmpty(d) => {
+                ApiError::Conflict(Json(problem(409, "stage_not_empty", "Stage not empty", d)))
+            }
+            Error::StatusNotEmpty(d) => {
+                ApiError::Conflict(Json(problem(409, "status_not_empty", "Status in use", d)))
+            }
             Error::Conflict(d) => ApiError::Conflict(Json(problem(409, "conflict", "Conflict", d))),
             Error::Forbidden(d) => {
                 ApiError::Forbidden(Json(problem(403, "forbidden", "Forbidden", d)))

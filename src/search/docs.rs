@@ -4,7 +4,7 @@ use redb::ReadTransaction;
 
 use super::{DocKind, SearchDoc};
 use crate::{
-    crm::{Company, CompanyType, Contact},
+    crm::{Company, CompanyType, Contact, deals::Deal, leads::Lead, pipelines::Stage},
     error::Result,
     store::{self, Kind},
 };
@@ -65,6 +65,54 @@ pub fn contact_doc(rx: &ReadTransaction, c: &Contact) -> Result<SearchDoc> {
     })
 }
 
+pub fn lead_doc(l: &Lead) -> SearchDoc {
+    let amount = l.amount.map(|a| format!("{} {}", a.0, l.currency)).unwrap_or_default();
+    SearchDoc {
+        kind: DocKind::Lead,
+        id: l.id,
+        title: l.title.clone(),
+        subtitle: join(&[&l.person_name, &l.company_name, &l.phone, &amount]),
+        names: [&l.person_name, &l.company_name]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect(),
+        phones: if l.phone.is_empty() { vec![] } else { vec![l.phone.clone()] },
+        emails: if l.email.is_empty() { vec![] } else { vec![l.email.clone()] },
+        text: vec![l.title.clone(), amount],
+        owner_ids: l.responsible_id.into_iter().collect(),
+    }
+}
+
+pub fn deal_doc(rx: &ReadTransaction, d: &Deal) -> Result<SearchDoc> {
+    let company = match d.company_id {
+        Some(id) => store::get::<Company>(rx, id)?.map(|c| c.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let mut contacts = Vec::new();
+    for id in d.contact_ids.iter().chain(d.customer_side_id.iter()) {
+        if let Some(c) = store::get::<Contact>(rx, *id)? {
+            contacts.push(c.full_name());
+        }
+    }
+    let stage = store::get::<Stage>(rx, d.stage_id)?.map(|s| s.name).unwrap_or_default();
+    let amount = format!("{} {}", d.amount.0, d.currency);
+    let mut names = vec![company.clone()];
+    names.extend(contacts.iter().cloned());
+    names.retain(|n| !n.is_empty());
+    Ok(SearchDoc {
+        kind: DocKind::Deal,
+        id: d.id,
+        title: d.title.clone(),
+        subtitle: join(&[&stage, &amount, &company]),
+        names,
+        phones: vec![],
+        emails: vec![],
+        text: vec![d.title.clone(), amount, d.amount.0.trunc().to_string()],
+        owner_ids: d.responsible_id.into_iter().collect(),
+    })
+}
+
 /// The document for a record as it is now, or None when it is gone or not searchable.
 pub fn doc_for(rx: &ReadTransaction, kind: Kind, id: u64) -> Result<Option<SearchDoc>> {
     Ok(match kind {
@@ -76,6 +124,11 @@ pub fn doc_for(rx: &ReadTransaction, kind: Kind, id: u64) -> Result<Option<Searc
             Some(c) => Some(contact_doc(rx, &c)?),
             None => None,
         },
+        Kind::Lead => store::get::<Lead>(rx, id)?.map(|l| lead_doc(&l)),
+        Kind::Deal => match store::get::<Deal>(rx, id)? {
+            Some(d) => Some(deal_doc(rx, &d)?),
+            None => None,
+        },
         _ => None,
     })
 }
@@ -84,6 +137,8 @@ pub fn doc_kind(kind: Kind) -> Option<DocKind> {
     match kind {
         Kind::Company => Some(DocKind::Company),
         Kind::Contact => Some(DocKind::Contact),
+        Kind::Lead => Some(DocKind::Lead),
+        Kind::Deal => Some(DocKind::Deal),
         _ => None,
     }
 }

@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 
 use super::{IndexOp, SearchIndex, docs};
 use crate::{
-    crm::{Company, Contact},
+    crm::{Company, Contact, deals::Deal, leads::Lead},
     error::{Error, Result},
     store::{self, Store},
 };
@@ -65,6 +65,18 @@ pub fn reindex(store: &Store, index: &SearchIndex) -> Result<u64> {
         }
         for c in store::iter::<Contact>(rx)? {
             ops.push(IndexOp::Upsert(docs::contact_doc(rx, &c?)?));
+            if ops.len() >= BATCH * 4 {
+                flush(&mut ops)?;
+            }
+        }
+        for l in store::iter::<Lead>(rx)? {
+            ops.push(IndexOp::Upsert(docs::lead_doc(&l?)));
+            if ops.len() >= BATCH * 4 {
+                flush(&mut ops)?;
+            }
+        }
+        for d in store::iter::<Deal>(rx)? {
+            ops.push(IndexOp::Upsert(docs::deal_doc(rx, &d?)?));
             if ops.len() >= BATCH * 4 {
                 flush(&mut ops)?;
             }
@@ -150,6 +162,7 @@ mod tests {
                         website: String::new(),
                         address: String::new(),
                         notes: String::new(),
+                        custom: Default::default(),
                     },
                 )
             })

@@ -35,6 +35,16 @@ pub enum Kind {
     Company = 4,
     Contact = 5,
     ApiToken = 6,
+    Pipeline = 7,
+    Stage = 8,
+    LeadStatus = 9,
+    Lead = 10,
+    Deal = 11,
+    Currency = 12,
+    Rate = 13,
+    CustomField = 14,
+    LeadSource = 15,
+    DealType = 16,
 }
 
 impl Kind {
@@ -46,6 +56,16 @@ impl Kind {
             4 => Kind::Company,
             5 => Kind::Contact,
             6 => Kind::ApiToken,
+            7 => Kind::Pipeline,
+            8 => Kind::Stage,
+            9 => Kind::LeadStatus,
+            10 => Kind::Lead,
+            11 => Kind::Deal,
+            12 => Kind::Currency,
+            13 => Kind::Rate,
+            14 => Kind::CustomField,
+            15 => Kind::LeadSource,
+            16 => Kind::DealType,
             _ => return None,
         })
     }
@@ -229,10 +249,20 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
         COMPANIES,
         CONTACTS,
         OUTBOX,
+        PIPELINES,
+        STAGES,
+        LEAD_STATUSES,
+        LEAD_SOURCES,
+        DEAL_TYPES,
+        CURRENCIES,
+        RATES,
+        CUSTOM_FIELDS,
+        LEADS,
+        DEALS,
     ] {
         txn.open_table(t).ctx("create table")?;
     }
-    for t in [SESSIONS, HISTORY] {
+    for t in [SESSIONS, HISTORY, DEAL_STAGE_LOG] {
         txn.open_table(t).ctx("create table")?;
     }
     txn.open_table(USER_BY_LOGIN).ctx("create table")?;
@@ -242,6 +272,11 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
         COMPANY_BY_UPDATED,
         CONTACT_BY_NAME,
         CONTACT_BY_UPDATED,
+        RATE_BY_CODE_DATE,
+        LEAD_BY_UPDATED,
+        LEAD_BY_TITLE,
+        DEAL_BY_UPDATED,
+        DEAL_BY_TITLE,
     ] {
         txn.open_table(t).ctx("create table")?;
     }
@@ -250,6 +285,17 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
         COMPANY_BY_TYPE,
         CONTACT_BY_RESPONSIBLE,
         CONTACT_BY_COMPANY,
+        STAGE_BY_PIPELINE,
+        LEAD_BY_STATUS,
+        LEAD_BY_RESPONSIBLE,
+        LEAD_BY_SOURCE,
+        DEAL_BY_PIPELINE,
+        DEAL_BY_STAGE,
+        DEAL_BY_RESPONSIBLE,
+        DEAL_BY_COMPANY,
+        DEAL_BY_CONTACT,
+        DEAL_BY_SOURCE,
+        DEAL_BY_TYPE,
     ] {
         txn.open_multimap_table(t).ctx("create table")?;
     }

@@ -55,3 +55,50 @@ pub const CONTACT_BY_EMAIL: MultimapTableDefinition<&str, u64> =
 pub const HISTORY: TableDefinition<&[u8], &[u8]> = TableDefinition::new("history");
 /// outbox seq → (kind, id) of a record the search index must refresh
 pub const OUTBOX: TableDefinition<u64, &[u8]> = TableDefinition::new("outbox");
+
+// --- the sales pipeline ---------------------------------------------------------------
+
+pub const PIPELINES: TableDefinition<u64, &[u8]> = TableDefinition::new("pipelines");
+pub const STAGES: TableDefinition<u64, &[u8]> = TableDefinition::new("stages");
+pub const STAGE_BY_PIPELINE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("stage_by_pipeline");
+pub const LEAD_STATUSES: TableDefinition<u64, &[u8]> = TableDefinition::new("lead_statuses");
+pub const LEAD_SOURCES: TableDefinition<u64, &[u8]> = TableDefinition::new("lead_sources");
+pub const DEAL_TYPES: TableDefinition<u64, &[u8]> = TableDefinition::new("deal_types");
+
+pub const CURRENCIES: TableDefinition<u64, &[u8]> = TableDefinition::new("currencies");
+pub const RATES: TableDefinition<u64, &[u8]> = TableDefinition::new("rates");
+/// currency code ‖ 0x00 ‖ days since 1970 BE (i64 + 2^63) ‖ rate id BE → ()
+pub const RATE_BY_CODE_DATE: TableDefinition<&[u8], ()> = TableDefinition::new("rate_by_code_date");
+
+pub const CUSTOM_FIELDS: TableDefinition<u64, &[u8]> = TableDefinition::new("custom_fields");
+
+pub const LEADS: TableDefinition<u64, &[u8]> = TableDefinition::new("leads");
+pub const LEAD_BY_UPDATED: TableDefinition<&[u8], ()> = TableDefinition::new("lead_by_updated");
+pub const LEAD_BY_TITLE: TableDefinition<&[u8], ()> = TableDefinition::new("lead_by_title");
+pub const LEAD_BY_STATUS: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("lead_by_status");
+pub const LEAD_BY_RESPONSIBLE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("lead_by_responsible");
+pub const LEAD_BY_SOURCE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("lead_by_source");
+
+pub const DEALS: TableDefinition<u64, &[u8]> = TableDefinition::new("deals");
+pub const DEAL_BY_UPDATED: TableDefinition<&[u8], ()> = TableDefinition::new("deal_by_updated");
+pub const DEAL_BY_TITLE: TableDefinition<&[u8], ()> = TableDefinition::new("deal_by_title");
+pub const DEAL_BY_PIPELINE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("deal_by_pipeline");
+pub const DEAL_BY_STAGE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("deal_by_stage");
+pub const DEAL_BY_RESPONSIBLE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("deal_by_responsible");
+pub const DEAL_BY_COMPANY: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("deal_by_company");
+pub const DEAL_BY_CONTACT: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("deal_by_contact");
+pub const DEAL_BY_SOURCE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("deal_by_source");
+pub const DEAL_BY_TYPE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("deal_by_type");
+/// deal id BE ‖ seq BE → stage log entry (which stage, when entered, by whom)
+pub const DEAL_STAGE_LOG: TableDefinition<&[u8], &[u8]> = TableDefinition::new("deal_stage_log");

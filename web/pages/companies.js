@@ -9,6 +9,7 @@ import {
   fieldErrors, errorText, cleanRows, rowIndexMap, remapRowErrors, useConfirm, useEscape, userName, typeName, typeLabel, contactName,
   ContactChannels, PHONE_KINDS, EMAIL_KINDS,
 } from '../components.js';
+import { CustomFieldsForm, CustomFieldsView, useCustomFields, defaultCustom, cleanCustom } from '../customfields.js';
 
 // Sortable column header. sort is like "name" / "-name".
 export function SortTh({ field, label, sort, setSort, cls }) {
@@ -154,6 +155,7 @@ export function CompanyView({ params }) {
           ${c.website ? html`<dt>${t('f.website')}</dt><dd><a href=${/^https?:\/\//i.test(c.website) ? c.website : 'http://' + c.website} target="_blank" rel="noopener noreferrer">${c.website}</a></dd>` : null}
           ${c.address ? html`<dt>${t('f.address')}</dt><dd class="pre">${c.address}</dd>` : null}
           ${c.notes ? html`<dt>${t('f.notes')}</dt><dd class="pre">${c.notes}</dd>` : null}
+          <${CustomFieldsView} entity="company" value=${c.custom} />
           <dt>${t('f.created_at')}</dt><dd>${fmtDateTime(c.created_at)} · ${userName(c.created_by)}</dd>
           <dt>${t('f.updated_at')}</dt><dd>${fmtDateTime(c.updated_at)} · ${userName(c.updated_by)}</dd>
         </dl>
@@ -177,7 +179,7 @@ export function CompanyView({ params }) {
   </div>`;
 }
 
-const emptyCompany = () => ({ name: '', type_id: '', responsible_id: '', phones: [], emails: [], website: '', address: '', notes: '' });
+const emptyCompany = () => ({ name: '', type_id: '', responsible_id: '', phones: [], emails: [], website: '', address: '', notes: '', custom: null });
 
 export function CompanyForm({ params }) {
   const store = useStore();
@@ -192,8 +194,11 @@ export function CompanyForm({ params }) {
     api.get('/companies/' + id).then((c) => setF({
       name: c.name || '', type_id: c.type_id ?? '', responsible_id: c.responsible_id ?? '',
       phones: c.phones || [], emails: c.emails || [], website: c.website || '', address: c.address || '', notes: c.notes || '',
+      custom: c.custom || {},
     })).catch(setLoadErr);
   }, [id]);
+  const cfDefs = useCustomFields('company');
+  useEffect(() => { if (!id && f && f.custom == null && cfDefs) setF({ ...f, custom: defaultCustom(cfDefs) }); }, [!!cfDefs]);
   const cancel = useCallback(() => navigate(id ? '/companies/' + id : '/companies'), [id]);
   useEscape(cancel);
   if (loadErr) return loadErr.status === 404 ? html`<${NotFound} />` : html`<div class="page"><${ErrorBox} error=${loadErr} /></div>`;
@@ -210,6 +215,7 @@ export function CompanyForm({ params }) {
       responsible_id: f.responsible_id === '' ? null : Number(f.responsible_id),
       phones: cleanRows(f.phones), emails: cleanRows(f.emails),
       website: f.website.trim(), address: f.address.trim(), notes: f.notes,
+      custom: cleanCustom(f.custom, cfDefs),
     };
     try {
       const c = id ? await api.put('/companies/' + id, body) : await api.post('/companies', body);
@@ -253,6 +259,7 @@ export function CompanyForm({ params }) {
           <${TextArea} name="notes" value=${f.notes} onInput=${set('notes')} />
         <//>
       </div>
+      <${CustomFieldsForm} entity="company" value=${f.custom} onChange=${set('custom')} errors=${errs} />
       <div class="form-actions">
         <button class="btn btn-primary" type="submit" disabled=${busy} data-testid="save">${busy ? t('common.saving') : t('common.save')}</button>
         <button class="btn" type="button" onClick=${cancel} data-testid="cancel">${t('common.cancel')}</button>

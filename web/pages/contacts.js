@@ -9,6 +9,7 @@ import {
   fieldErrors, errorText, cleanRows, rowIndexMap, remapRowErrors, useConfirm, useEscape, userName, contactName, contactDisplayName,
   ContactChannels, PHONE_KINDS, EMAIL_KINDS, MESSENGER_KINDS,
 } from '../components.js';
+import { CustomFieldsForm, CustomFieldsView, useCustomFields, defaultCustom, cleanCustom } from '../customfields.js';
 import { SortTh, SortSelect, usePaged, ListFooter } from './companies.js';
 
 // Company names for the ids on one page of contacts (no batch endpoint: fetch each once, cached).
@@ -117,6 +118,7 @@ export function ContactView({ params }) {
           ${c.birthday ? html`<dt>${t('f.birthday')}</dt><dd>${fmtDay(c.birthday)}</dd>` : null}
           ${c.source ? html`<dt>${t('f.source')}</dt><dd>${c.source}</dd>` : null}
           ${c.notes ? html`<dt>${t('f.notes')}</dt><dd class="pre">${c.notes}</dd>` : null}
+          <${CustomFieldsView} entity="contact" value=${c.custom} />
           <dt>${t('f.created_at')}</dt><dd>${fmtDateTime(c.created_at)} · ${userName(c.created_by)}</dd>
           <dt>${t('f.updated_at')}</dt><dd>${fmtDateTime(c.updated_at)} · ${userName(c.updated_by)}</dd>
         </dl>
@@ -177,7 +179,7 @@ function CompanyPicker({ value, label, onChange, error }) {
 
 const emptyContact = () => ({
   first_name: '', middle_name: '', last_name: '', position: '', company_id: null, company_name: '',
-  responsible_id: '', phones: [], emails: [], messengers: [], birthday: '', source: '', notes: '',
+  responsible_id: '', phones: [], emails: [], messengers: [], birthday: '', source: '', notes: '', custom: null,
 });
 
 export function ContactForm({ params }) {
@@ -201,13 +203,15 @@ export function ContactForm({ params }) {
           first_name: c.first_name || '', middle_name: c.middle_name || '', last_name: c.last_name || '', position: c.position || '',
           company_id: c.company_id, company_name, responsible_id: c.responsible_id ?? '',
           phones: c.phones || [], emails: c.emails || [], messengers: c.messengers || [],
-          birthday: c.birthday || '', source: c.source || '', notes: c.notes || '',
+          birthday: c.birthday || '', source: c.source || '', notes: c.notes || '', custom: c.custom || {},
         });
       }).catch(setLoadErr);
     } else if (presetCompany) {
       api.get('/companies/' + presetCompany).then((c) => setF((p) => ({ ...p, company_name: c.name }))).catch(() => {});
     }
   }, [id]);
+  const cfDefs = useCustomFields('contact');
+  useEffect(() => { if (!id && f && f.custom == null && cfDefs) setF((p) => ({ ...p, custom: defaultCustom(cfDefs) })); }, [!!cfDefs, !!f]);
   const backTo = id ? '/contacts/' + id : presetCompany ? '/companies/' + presetCompany : '/contacts';
   const cancel = useCallback(() => navigate(backTo), [backTo]);
   useEscape(cancel);
@@ -229,6 +233,7 @@ export function ContactForm({ params }) {
       responsible_id: f.responsible_id === '' ? null : Number(f.responsible_id),
       phones: cleanRows(f.phones), emails: cleanRows(f.emails), messengers: cleanRows(f.messengers),
       birthday: f.birthday || null, source: f.source.trim(), notes: f.notes,
+      custom: cleanCustom(f.custom, cfDefs),
     };
     try {
       const c = id ? await api.put('/contacts/' + id, body) : await api.post('/contacts', body);
@@ -287,6 +292,7 @@ export function ContactForm({ params }) {
           <${TextArea} name="notes" value=${f.notes} onInput=${set('notes')} />
         <//>
       </div>
+      <${CustomFieldsForm} entity="contact" value=${f.custom} onChange=${set('custom')} errors=${errs} />
       <div class="form-actions">
         <button class="btn btn-primary" type="submit" disabled=${busy} data-testid="save">${busy ? t('common.saving') : t('common.save')}</button>
         <button class="btn" type="button" onClick=${cancel} data-testid="cancel">${t('common.cancel')}</button>

@@ -1,0 +1,819 @@
+//! Deals: the heart of the pipeline. Every stage change is kept in a stage log (for
+//! time-in-stage) and in the history; lists and boards convert amounts into the base currency
+//! with the rate in force on the day.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use poem_openapi::{Enum, Object};
+use redb::{ReadTransaction, ReadableTable};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Company, Contact,
+    custom::{self, Entity, Values},
+    listing::{decode_cursor, encode_cursor},
+    money::{self, Converter, Money, check_known, parse_amount},
+    name_key,
+    pipelines::{Pipeline, Stage, StageKind, stages_of, stages_of_tx},
+    reflists::{self, DealType, LeadSource},
+};
+use crate::{
+    access::{
+        User,
+        policy::{Permission, allow},
+    },
+    error::{Ctx, Error, Problems, Result},
+    store::{self, IndexKey, Kind, Record, Tx, codec, sort_key, tables, time_key},
+    validate,
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Deal {
+    pub id: u64,
+    pub title: String,
+    pub pipeline_id: u64,
+    pub stage_id: u64,
+    pub amount: Money,
+    pub currency: String,
+    pub company_id: Option<u64>,
+    pub contact_ids: Vec<u64>,
+    /// The decision maker on the customer side (a contact).
+    pub customer_side_id: Option<u64>,
+    pub responsible_id: Option<u64>,
+    pub observer_ids: Vec<u64>,
+    pub expected_close: Option<NaiveDate>,
+    pub probability: Option<u8>,
+    pub source_id: Option<u64>,
+    pub type_id: Option<u64>,
+    #[serde(default)]
+    pub custom: Values,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The author.
+    pub created_by: Option<u64>,
+    pub updated_by: Option<u64>,
+    pub stage_changed_at: DateTime<Utc>,
+    /// When the deal reached a won or lost stage.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The lead it was converted from.
+    pub lead_id: Option<u64>,
+}
+
+impl Record for Deal {
+    const KIND: Kind = Kind::Deal;
+    const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::DEALS;
+    const NAME: &'static str = "deal";
+    const SEARCHABLE: bool = true;
+    fn id(&self) -> u64 {
+        self.id
+    }
+    fn index_keys(&self) -> Vec<IndexKey> {
+        let mut k = vec![
+            IndexKey::Sorted(tables::DEAL_BY_UPDATED, time_key(self.updated_at, self.id)),
+            IndexKey::Sorted(tables::DEAL_BY_TITLE, sort_key(&name_key(&self.title), self.id)),
+            IndexKey::ById(tables::DEAL_BY_PIPELINE, self.pipeline_id),
+            IndexKey::ById(tables::DEAL_BY_STAGE, self.stage_id),
+        ];
+        let opt = [
+            (tables::DEAL_BY_RESPONSIBLE, self.responsible_id),
+            (tables::DEAL_BY_COMPANY, self.company_id),
+            (tables::DEAL_BY_SOURCE, self.source_id),
+            (tables::DEAL_BY_TYPE, self.type_id),
+        ];
+        for (def, v) in opt {
+            if let Some(v) = v {
+                k.push(IndexKey::ById(def, v));
+            }
+        }
+        let mut contacts = self.contact_ids.clone();
+        contacts.extend(self.customer_side_id);
+        contacts.sort_unstable();
+        contacts.dedup();
+        for c in contacts {
+            k.push(IndexKey::ById(tables::DEAL_BY_CONTACT, c));
+        }
+        k
+    }
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct DealInput {
+    #[oai(default)]
+    pub title: String,
+    pub pipeline_id: Option<u64>,
+    pub stage_id: Option<u64>,
+    /// A decimal amount ("1234.50"; "1 234,50" is understood too).
+    #[oai(default)]
+    pub amount: String,
+    /// ISO 4217; the base currency when empty.
+    #[oai(default)]
+    pub currency: String,
+    pub company_id: Option<u64>,
+    #[oai(default)]
+    pub contact_ids: Vec<u64>,
+    pub customer_side_id: Option<u64>,
+    pub responsible_id: Option<u64>,
+    #[oai(default)]
+    pub observer_ids: Vec<u64>,
+    pub expected_close: Option<NaiveDate>,
+    pub probability: Option<i64>,
+    pub source_id: Option<u64>,
+    pub type_id: Option<u64>,
+    #[oai(default)]
+    pub custom: Values,
+}
+
+/// One stage visit of a deal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StageEntry {
+    stage_id: u64,
+    at: DateTime<Utc>,
+    by: Option<u64>,
+}
+
+fn log_key(deal: u64, seq: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(16);
+    k.extend_from_slice(&deal.to_be_bytes());
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
+
+fn log_stage(tx: &mut Tx, deal: u64, stage_id: u64) -> Result<()> {
+    let seq = tx.next_id("deal_stage_log")?;
+    let e = StageEntry {
+        stage_id,
+        at: tx.now,
+        by: tx.actor,
+    };
+    let bytes = codec::encode(&e)?;
+    tx.txn
+        .open_table(tables::DEAL_STAGE_LOG)
+        .ctx("open stage log")?
+        .insert(log_key(deal, seq).as_slice(), bytes.as_slice())
+        .ctx("write stage log")?;
+    Ok(())
+}
+
+fn drop_log(tx: &mut Tx, deal: u64) -> Result<()> {
+    let from = log_key(deal, 0);
+    let to = log_key(deal, u64::MAX);
+    tx.txn
+        .open_table(tables::DEAL_STAGE_LOG)
+        .ctx("open stage log")?
+        .retain_in(from.as_slice()..=to.as_slice(), |_, _| false)
+        .ctx("remove stage log")?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct StageVisit {
+    pub stage_id: u64,
+    pub entered_at: DateTime<Utc>,
+    pub left_at: Option<DateTime<Utc>>,
+    /// Time spent in the stage (until now for the current one).
+    pub seconds: i64,
+    pub by: Option<u64>,
+}
+
+pub fn stage_log(rx: &ReadTransaction, deal: u64, now: DateTime<Utc>) -> Result<Vec<StageVisit>> {
+    store::get::<Deal>(rx, deal)?.ok_or(Error::NotFound("deal"))?;
+    let t = rx.open_table(tables::DEAL_STAGE_LOG).ctx("open stage log")?;
+    let from = log_key(deal, 0);
+    let to = log_key(deal, u64::MAX);
+    let mut entries = Vec::new();
+    for row in t.range(from.as_slice()..=to.as_slice()).ctx("read stage log")? {
+        let (_, v) = row.ctx("read stage log")?;
+        entries.push(codec::decode::<StageEntry>(v.value(), "stage log entry")?);
+    }
+    let mut out = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let left = entries.get(i + 1).map(|n| n.at);
+        out.push(StageVisit {
+            stage_id: e.stage_id,
+            entered_at: e.at,
+            left_at: left,
+            seconds: (left.unwrap_or(now) - e.at).num_seconds().max(0),
+            by: e.by,
+        });
+    }
+    Ok(out)
+}
+
+fn check_user(tx: &Tx, p: &mut Problems, field: &str, id: Option<u64>) -> Result<()> {
+    if let Some(u) = id
+        && !tx.exists::<User>(u)?
+    {
+        p.add(field, "not_found", "no such user");
+    }
+    Ok(())
+}
+
+/// Validates the input against the stored deal (None for a new one) and builds the record.
+fn check(tx: &Tx, input: &DealInput, old: Option<&Deal>) -> Result<Deal> {
+    let mut p = Problems::default();
+    let title = validate::required(&mut p, "title", &input.title, 300);
+    let pipeline = match input.pipeline_id.or(old.map(|o| o.pipeline_id)) {
+        None => {
+            p.add("pipeline_id", "required", "is required");
+            None
+        }
+        Some(id) => match tx.get::<Pipeline>(id)? {
+            None => {
+                p.add("pipeline_id", "not_found", "no such pipeline");
+                None
+            }
+            Some(pl) if pl.archived && old.map(|o| o.pipeline_id) != Some(id) => {
+                p.add("pipeline_id", "invalid_value", "this pipeline is archived");
+                None
+            }
+            Some(pl) => Some(pl),
+        },
+    };
+    let stages = match &pipeline {
+        Some(pl) => stages_of_tx(tx, pl.id)?,
+        None => Vec::new(),
+    };
+    let stage = match (input.stage_id, &pipeline) {
+        (_, None) => None,
+        (Some(s), Some(_)) => match stages.iter().find(|x| x.id == s) {
+            Some(st) => Some(st.clone()),
+            None => {
+                p.add("stage_id", "invalid_value", "is not a stage of this pipeline");
+                None
+            }
+        },
+        (None, Some(pl)) => match old.filter(|o| o.pipeline_id == pl.id) {
+            Some(o) => stages.iter().find(|x| x.id == o.stage_id).cloned(),
+            None => stages.first().cloned(),
+        },
+    };
+    let amount = Money::new(parse_amount(&mut p, "amount", &input.amount).unwrap_or(Decimal::ZERO));
+    let currency = if input.currency.trim().is_empty() {
+        money::base_tx(tx)?
+    } else if old.is_some_and(|o| o.currency == input.currency.trim().to_uppercase()) {
+        input.currency.trim().to_uppercase()
+    } else {
+        check_known(tx, &mut p, "currency", &input.currency)?
+    };
+    if let Some(c) = input.company_id
+        && !tx.exists::<Company>(c)?
+    {
+        p.add("company_id", "not_found", "no such company");
+    }
+    let mut contact_ids = input.contact_ids.clone();
+    contact_ids.dedup();
+    for (i, c) in contact_ids.iter().enumerate() {
+        if !tx.exists::<Contact>(*c)? {
+            p.add(format!("contact_ids[{i}]"), "not_found", "no such contact");
+        }
+    }
+    if let Some(c) = input.customer_side_id
+        && !tx.exists::<Contact>(c)?
+    {
+        p.add("customer_side_id", "not_found", "no such contact");
+    }
+    check_user(tx, &mut p, "responsible_id", input.responsible_id)?;
+    let mut observer_ids = input.observer_ids.clone();
+    observer_ids.sort_unstable();
+    observer_ids.dedup();
+    for (i, u) in observer_ids.iter().enumerate() {
+        check_user(tx, &mut p, &format!("observer_ids[{i}]"), Some(*u))?;
+    }
+    let probability = match input.probability {
+        Some(x) if !(0..=100).contains(&x) => {
+            p.add("probability", "invalid_value", "must be between 0 and 100");
+            None
+        }
+        x => x.map(|x| x as u8),
+    };
+    reflists::check_ref::<LeadSource>(tx, &mut p, "source_id", input.source_id, old.and_then(|o| o.source_id))?;
+    reflists::check_ref::<DealType>(tx, &mut p, "type_id", input.type_id, old.and_then(|o| o.type_id))?;
+    let custom = custom::check_values(
+        tx,
+        &mut p,
+        Entity::Deal,
+        pipeline.as_ref().map(|pl| pl.id),
+        &input.custom,
+        old.map(|o| &o.custom),
+    )?;
+    p.finish()?;
+    let (Some(pipeline), Some(stage)) = (pipeline, stage) else {
+        return Err(Error::field("stage_id", "required", "the pipeline has no stages"));
+    };
+    let now = tx.now;
+    let moved = old.is_none_or(|o| o.stage_id != stage.id);
+    Ok(Deal {
+        id: old.map(|o| o.id).unwrap_or(0),
+        title,
+        pipeline_id: pipeline.id,
+        stage_id: stage.id,
+        amount,
+        currency,
+        company_id: input.company_id,
+        contact_ids,
+        customer_side_id: input.customer_side_id,
+        // A new deal without a responsible person belongs to its author.
+        responsible_id: if old.is_none() { input.responsible_id.or(tx.actor) } else { input.responsible_id },
+        observer_ids,
+        expected_close: input.expected_close,
+        probability,
+        source_id: input.source_id,
+        type_id: input.type_id,
+        custom,
+        created_at: old.map(|o| o.created_at).unwrap_or(now),
+        updated_at: now,
+        created_by: old.map(|o| o.created_by).unwrap_or(tx.actor),
+        updated_by: tx.actor,
+        stage_changed_at: if moved { now } else { old.map(|o| o.stage_changed_at).unwrap_or(now) },
+        closed_at: closed_at(&stage, old, moved, now),
+        lead_id: old.and_then(|o| o.lead_id),
+    })
+}
+
+fn closed_at(stage: &Stage, old: Option<&Deal>, moved: bool, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match stage.kind {
+        StageKind::Open => None,
+        _ if !moved => old.and_then(|o| o.closed_at).or(Some(now)),
+        _ => Some(now),
+    }
+}
+
+pub fn create(tx: &mut Tx, actor: &User, input: DealInput) -> Result<Deal> {
+    allow(actor, Permission::WriteCrm)?;
+    let mut d = check(tx, &input, None)?;
+    d.id = tx.next_id("deals")?;
+    tx.insert(&d)?;
+    log_stage(tx, d.id, d.stage_id)?;
+    Ok(d)
+}
+
+/// Creates a deal for a lead conversion (the same checks as `create`).
+pub fn create_from_lead(tx: &mut Tx, actor: &User, input: DealInput, lead_id: u64) -> Result<Deal> {
+    allow(actor, Permission::WriteCrm)?;
+    let mut d = check(tx, &input, None)?;
+    d.id = tx.next_id("deals")?;
+    d.lead_id = Some(lead_id);
+    tx.insert(&d)?;
+    log_stage(tx, d.id, d.stage_id)?;
+    Ok(d)
+}
+
+pub fn update(tx: &mut Tx, actor: &User, id: u64, input: DealInput) -> Result<(Deal, Option<u64>)> {
+    allow(actor, Permission::WriteCrm)?;
+    let old: Deal = tx.must(id)?;
+    let new = check(tx, &input, Some(&old))?;
+    if !tx.update(&old, &new)? {
+        return Ok((old, None));
+    }
+    let moved_from = (old.stage_id != new.stage_id).then_some(old.stage_id);
+    if moved_from.is_some() {
+        log_stage(tx, id, new.stage_id)?;
+    }
+    Ok((new, moved_from))
+}
+
+/// Moves a deal to another stage of its pipeline. Returns the deal and the stage it left.
+pub fn move_to_stage(tx: &mut Tx, actor: &User, id: u64, stage_id: u64) -> Result<(Deal, u64)> {
+    allow(actor, Permission::WriteCrm)?;
+    let old: Deal = tx.must(id)?;
+    let stage: Stage = tx
+        .get(stage_id)?
+        .ok_or_else(|| Error::field("stage_id", "not_found", "no such stage"))?;
+    if stage.pipeline_id != old.pipeline_id {
+        return Err(Error::field(
+            "stage_id",
+            "invalid_value",
+            "is a stage of another pipeline",
+        ));
+    }
+    if old.stage_id == stage_id {
+        return Ok((old.clone(), old.stage_id));
+    }
+    let new = Deal {
+        stage_id,
+        stage_changed_at: tx.now,
+        closed_at: closed_at(&stage, Some(&old), true, tx.now),
+        updated_at: tx.now,
+        updated_by: Some(actor.id),
+        ..old.clone()
+    };
+    tx.update(&old, &new)?;
+    log_stage(tx, id, stage_id)?;
+    Ok((new, old.stage_id))
+}
+
+pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<Deal> {
+    allow(actor, Permission::WriteCrm)?;
+    let old: Deal = tx.must(id)?;
+    tx.delete(&old)?;
+    drop_log(tx, id)?;
+    Ok(old)
+}
+
+/// A deal with its amount in the base currency.
+#[derive(Debug, Clone, Object)]
+pub struct DealRow {
+    #[oai(flatten)]
+    pub deal: Deal,
+    pub base_amount: Option<Money>,
+    pub rate: Option<Decimal>,
+    pub rate_date: Option<NaiveDate>,
+    pub company_name: Option<String>,
+}
+
+pub fn row(conv: &Converter, deal: Deal) -> DealRow {
+    let c = conv.convert(deal.amount.0, &deal.currency);
+    DealRow {
+        base_amount: c.as_ref().map(|c| Money::new(c.amount)),
+        rate: c.as_ref().map(|c| c.rate.normalize()),
+        rate_date: c.and_then(|c| c.rate_date),
+        company_name: None,
+        deal,
+    }
+}
+
+/// Fills in the company names of rows (one read per distinct company).
+fn name_companies(rx: &ReadTransaction, rows: &mut [DealRow]) -> Result<()> {
+    let mut names: HashMap<u64, Option<String>> = HashMap::new();
+    for r in rows {
+        if let Some(c) = r.deal.company_id {
+            if !names.contains_key(&c) {
+                names.insert(c, store::get::<Company>(rx, c)?.map(|c| c.name));
+            }
+            r.company_name = names.get(&c).cloned().flatten();
+        }
+    }
+    Ok(())
+}
+
+pub fn get(rx: &ReadTransaction, actor: &User, id: u64, today: NaiveDate) -> Result<DealRow> {
+    allow(actor, Permission::ReadCrm)?;
+    let d = store::get::<Deal>(rx, id)?.ok_or(Error::NotFound("deal"))?;
+    let mut rows = [row(&Converter::new(rx, today)?, d)];
+    name_companies(rx, &mut rows)?;
+    let [r] = rows;
+    Ok(r)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+pub enum DealSort {
+    #[default]
+    #[oai(rename = "-created")]
+    CreatedDesc,
+    #[oai(rename = "created")]
+    Created,
+    #[oai(rename = "-updated")]
+    UpdatedDesc,
+    #[oai(rename = "updated")]
+    Updated,
+    #[oai(rename = "title")]
+    Title,
+    #[oai(rename = "-title")]
+    TitleDesc,
+    #[oai(rename = "amount")]
+    Amount,
+    #[oai(rename = "-amount")]
+    AmountDesc,
+    #[oai(rename = "close")]
+    Close,
+    #[oai(rename = "-close")]
+    CloseDesc,
+    /// Most recently moved first: the order of the board's columns.
+    #[oai(rename = "-stage_changed")]
+    StageChangedDesc,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct DealFilter {
+    pub pipeline_id: Option<u64>,
+    pub stage_id: Option<u64>,
+    pub responsible_id: Option<u64>,
+    pub mine: bool,
+    pub company_id: Option<u64>,
+    pub created_from: Option<NaiveDate>,
+    pub created_to: Option<NaiveDate>,
+    pub close_from: Option<NaiveDate>,
+    pub close_to: Option<NaiveDate>,
+    pub amount_min: Option<Decimal>,
+    pub amount_max: Option<Decimal>,
+    pub custom: Vec<(u64, String)>,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct CurrencyTotal {
+    pub currency: String,
+    pub amount: Money,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct Totals {
+    pub by_currency: Vec<CurrencyTotal>,
+    pub base_total: Money,
+    /// Deals left out of `base_total` for want of a rate.
+    pub unconverted: u64,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct DealPage {
+    pub items: Vec<DealRow>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+    pub base_currency: String,
+    /// Conversions use the rate in force on this day.
+    pub rate_day: NaiveDate,
+    pub totals: Totals,
+}
+
+fn intersect(sets: Vec<Option<Vec<u64>>>) -> Option<Vec<u64>> {
+    super::listing::intersect(sets)
+}
+
+/// The deals matching a filter, with their base amounts (the whole set, unsorted).
+fn matching(rx: &ReadTransaction, me: &User, f: &DealFilter, conv: &Converter) -> Result<Vec<DealRow>> {
+    let cf = custom::check_filters(rx, &f.custom)?;
+    let responsible = if f.mine { Some(me.id) } else { f.responsible_id };
+    let by = |def, v: Option<u64>| v.map(|v| store::ids_by(rx, def, v)).transpose();
+    let only = intersect(vec![
+        by(tables::DEAL_BY_PIPELINE, f.pipeline_id)?,
+        by(tables::DEAL_BY_STAGE, f.stage_id)?,
+        by(tables::DEAL_BY_RESPONSIBLE, responsible)?,
+        by(tables::DEAL_BY_COMPANY, f.company_id)?,
+    ]);
+    let table = rx.open_table(tables::DEALS).ctx("open deals")?;
+    let mut deals = Vec::new();
+    match only {
+        Some(ids) => {
+            for id in ids {
+                if let Some(d) = store::get_in::<Deal>(&table, id)? {
+                    deals.push(d);
+                }
+            }
+        }
+        None => {
+            for row in table.iter().ctx("read deals")? {
+                let (_, v) = row.ctx("read deals")?;
+                deals.push(codec::decode::<Deal>(v.value(), "deal")?);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(deals.len());
+    for d in deals {
+        let created = d.created_at.date_naive();
+        let keep = f.created_from.is_none_or(|x| created >= x)
+            && f.created_to.is_none_or(|x| created <= x)
+            && f.close_from.is_none_or(|x| d.expected_close.is_some_and(|c| c >= x))
+            && f.close_to.is_none_or(|x| d.expected_close.is_some_and(|c| c <= x))
+            && custom::all_match(&cf, &d.custom);
+        if !keep {
+            continue;
+        }
+        let r = row(conv, d);
+        let amount_ok = (f.amount_min.is_none() && f.amount_max.is_none())
+            || r.base_amount.map(|a| a.0).is_some_and(|a| {
+                f.amount_min.is_none_or(|m| a >= m) && f.amount_max.is_none_or(|m| a <= m)
+            });
+        if amount_ok {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+fn totals(rows: &[DealRow]) -> Totals {
+    let mut by: BTreeMap<String, (Decimal, u64)> = BTreeMap::new();
+    let mut base_total = Decimal::ZERO;
+    let mut unconverted = 0;
+    for r in rows {
+        let e = by.entry(r.deal.currency.clone()).or_insert((Decimal::ZERO, 0));
+        e.0 += r.deal.amount.0;
+        e.1 += 1;
+        match r.base_amount {
+            Some(a) => base_total += a.0,
+            None => unconverted += 1,
+        }
+    }
+    Totals {
+        by_currency: by
+            .into_iter()
+            .map(|(currency, (amount, count))| CurrencyTotal {
+                currency,
+                amount: Money::new(amount),
+                count,
+            })
+            .collect(),
+        base_total: Money::new(base_total),
+        unconverted,
+    }
+}
+
+fn sort_bytes(r: &DealRow, sort: DealSort) -> Vec<u8> {
+    let d = &r.deal;
+    let mut k = match sort {
+        DealSort::Created | DealSort::CreatedDesc => Vec::new(),
+        DealSort::Updated | DealSort::UpdatedDesc => time_key(d.updated_at, 0)[..8].to_vec(),
+        DealSort::StageChangedDesc => time_key(d.stage_changed_at, 0)[..8].to_vec(),
+        DealSort::Title | DealSort::TitleDesc => {
+            let mut k = name_key(&d.title).into_bytes();
+            k.truncate(64);
+            k.push(0);
+            k
+        }
+        DealSort::Amount | DealSort::AmountDesc => {
+            // Unconverted amounts sort below every converted one.
+            let cents = r
+                .base_amount
+                .and_then(|a| (a.0 * Decimal::ONE_HUNDRED).trunc().to_string().parse::<i128>().ok())
+                .map(|c| c.saturating_add(i128::MAX / 2))
+                .unwrap_or(0);
+            (cents as u128).to_be_bytes().to_vec()
+        }
+        DealSort::Close | DealSort::CloseDesc => {
+            let days = d
+                .expected_close
+                .map(|c| c.signed_duration_since(NaiveDate::MIN).num_days() as u64 + 1)
+                .unwrap_or(0);
+            days.to_be_bytes().to_vec()
+        }
+    };
+    k.extend_from_slice(&d.id.to_be_bytes());
+    k
+}
+
+fn descending(s: DealSort) -> bool {
+    matches!(
+        s,
+        DealSort::CreatedDesc
+            | DealSort::UpdatedDesc
+            | DealSort::TitleDesc
+            | DealSort::AmountDesc
+            | DealSort::CloseDesc
+            | DealSort::StageChangedDesc
+    )
+}
+
+/// One page of deals across currencies, with totals over the whole filtered set.
+pub fn list(
+    rx: &ReadTransaction,
+    me: &User,
+    f: &DealFilter,
+    sort: DealSort,
+    cursor: Option<&str>,
+    limit: usize,
+    today: NaiveDate,
+) -> Result<DealPage> {
+    allow(me, Permission::ReadCrm)?;
+    let limit = limit.clamp(1, super::listing::MAX_LIMIT);
+    let after = decode_cursor(cursor)?;
+    let conv = Converter::new(rx, today)?;
+    let rows = matching(rx, me, f, &conv)?;
+    let totals = totals(&rows);
+    let total = rows.len() as u64;
+    let mut keyed: Vec<(Vec<u8>, DealRow)> = rows.into_iter().map(|r| (sort_bytes(&r, sort), r)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let desc = descending(sort);
+    if desc {
+        keyed.reverse();
+    }
+    if let Some(a) = &after {
+        keyed.retain(|(k, _)| if desc { k < a } else { k > a });
+    }
+    let more = keyed.len() > limit;
+    keyed.truncate(limit);
+    let next_cursor = if more { keyed.last().map(|(k, _)| encode_cursor(k)) } else { None };
+    let mut items: Vec<DealRow> = keyed.into_iter().map(|(_, r)| r).collect();
+    name_companies(rx, &mut items)?;
+    Ok(DealPage {
+        items,
+        next_cursor,
+        total,
+        base_currency: conv.base.clone(),
+        rate_day: today,
+        totals,
+    })
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct DealCard {
+    pub id: u64,
+    pub title: String,
+    pub amount: Money,
+    pub currency: String,
+    pub base_amount: Option<Money>,
+    pub company_id: Option<u64>,
+    pub company_name: Option<String>,
+    pub responsible_id: Option<u64>,
+    pub stage_changed_at: DateTime<Utc>,
+    pub expected_close: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct Column {
+    pub stage: Stage,
+    pub count: u64,
+    pub sum_base: Money,
+    pub unconverted: u64,
+    pub cards: Vec<DealCard>,
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct Board {
+    pub pipeline: super::pipelines::PipelineOut,
+    pub base_currency: String,
+    pub rate_day: NaiveDate,
+    pub columns: Vec<Column>,
+}
+
+/// The kanban board of a pipeline: per stage its count, its sum in the base currency and the
+/// most recently moved cards.
+pub fn board(
+    rx: &ReadTransaction,
+    me: &User,
+    pipeline_id: u64,
+    f: &DealFilter,
+    limit: usize,
+    today: NaiveDate,
+) -> Result<Board> {
+    allow(me, Permission::ReadCrm)?;
+    let pipeline = super::pipelines::get(rx, pipeline_id)?;
+    let conv = Converter::new(rx, today)?;
+    let f = DealFilter {
+        pipeline_id: Some(pipeline_id),
+        stage_id: None,
+        ..f.clone()
+    };
+    let rows = matching(rx, me, &f, &conv)?;
+    let mut by_stage: HashMap<u64, Vec<DealRow>> = HashMap::new();
+    for r in rows {
+        by_stage.entry(r.deal.stage_id).or_default().push(r);
+    }
+    let mut company_names: HashMap<u64, Option<String>> = HashMap::new();
+    let limit = limit.clamp(1, super::listing::MAX_LIMIT);
+    let mut columns = Vec::new();
+    for stage in stages_of(rx, pipeline_id)? {
+        let mut rows = by_stage.remove(&stage.id).unwrap_or_default();
+        let t = totals(&rows);
+        rows.sort_by(|a, b| {
+            b.deal
+                .stage_changed_at
+                .cmp(&a.deal.stage_changed_at)
+                .then(b.deal.id.cmp(&a.deal.id))
+        });
+        let count = rows.len() as u64;
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let mut cards = Vec::with_capacity(rows.len());
+        for r in rows {
+            let company_name = match r.deal.company_id {
+                Some(c) => match company_names.get(&c) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n = store::get::<Company>(rx, c)?.map(|c| c.name);
+                        company_names.insert(c, n.clone());
+                        n
+                    }
+                },
+                None => None,
+            };
+            cards.push(DealCard {
+                id: r.deal.id,
+                title: r.deal.title,
+                amount: r.deal.amount,
+                currency: r.deal.currency,
+                base_amount: r.base_amount,
+                company_id: r.deal.company_id,
+                company_name,
+                responsible_id: r.deal.responsible_id,
+                stage_changed_at: r.deal.stage_changed_at,
+                expected_close: r.deal.expected_close,
+            });
+        }
+        columns.push(Column {
+            stage,
+            count,
+            sum_base: t.base_total,
+            unconverted: t.unconverted,
+            cards,
+            more,
+        });
+    }
+    Ok(Board {
+        pipeline,
+        base_currency: conv.base.clone(),
+        rate_day: today,
+        columns,
+    })
+}
+
+/// Open deals (not in a won or lost stage), for the navigation counter.
+pub fn count_open(rx: &ReadTransaction) -> Result<u64> {
+    let mut n = 0;
+    let stages: Vec<Stage> = store::all(rx)?;
+    for s in stages.iter().filter(|s| s.kind == StageKind::Open) {
+        n += store::ids_by(rx, tables::DEAL_BY_STAGE, s.id)?.len() as u64;
+    }
+    Ok(n)
+}

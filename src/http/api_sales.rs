@@ -1,0 +1,644 @@
+//! The sales pipeline API: currencies, pipelines and stages, lead statuses, reference lists,
+//! custom fields, leads (with conversion), deals, the board and live events.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use poem::Request;
+use poem_openapi::{
+    Object, OpenApi, Tags,
+    param::{Path, Query},
+    payload::{EventStream, Json},
+};
+use rust_decimal::Decimal;
+
+use super::{
+    api::{Created, HistoryList, NoContent, history_out},
+    auth::principal,
+    problem::ApiResult,
+};
+use crate::{
+    access::{User, policy},
+    app::{App, Event},
+    crm::{
+        company_types::CompanyTypeInput,
+        custom::{self, Entity, FieldDef, FieldInput},
+        deals::{self, Board, DealFilter, DealInput, DealPage, DealRow, DealSort, StageVisit},
+        leads::{self, ConvertInput, Duplicates, Lead, LeadInput},
+        listing::SortBy,
+        money::{self, Currencies, CurrencyInput, Rate, RateInput},
+        pipelines::{self, LeadStatus, LeadStatusInput, PipelineInput, PipelineOut, Stage, StageInput},
+        reflists::{self, DealType, LeadSource},
+    },
+    store::Kind,
+};
+
+#[derive(Tags)]
+enum Tag {
+    /// Currencies, the base currency and rates
+    Money,
+    /// Pipelines, stages and lead statuses
+    Pipelines,
+    /// Custom fields and reference lists of the pipeline
+    Fields,
+    /// Leads and their conversion
+    Leads,
+    /// Deals, the board and live events
+    Deals,
+}
+
+#[derive(Object)]
+pub struct PipelineList {
+    pub items: Vec<PipelineOut>,
+}
+#[derive(Object)]
+pub struct StageOrder {
+    pub stage_ids: Vec<u64>,
+}
+#[derive(Object)]
+pub struct IdOrder {
+    pub ids: Vec<u64>,
+}
+#[derive(Object)]
+pub struct LeadStatusList {
+    pub items: Vec<LeadStatus>,
+}
+#[derive(Object)]
+pub struct LeadSourceList {
+    pub items: Vec<LeadSource>,
+}
+#[derive(Object)]
+pub struct DealTypeList {
+    pub items: Vec<DealType>,
+}
+#[derive(Object)]
+pub struct FieldList {
+    pub items: Vec<FieldDef>,
+}
+#[derive(Object)]
+pub struct RateList {
+    pub items: Vec<Rate>,
+}
+#[derive(Object)]
+pub struct BaseInput {
+    #[oai(default)]
+    pub code: String,
+}
+#[derive(Object)]
+pub struct LeadPage {
+    pub items: Vec<Lead>,
+    pub next_cursor: Option<String>,
+    pub total: u64,
+}
+#[derive(Object)]
+pub struct MoveInput {
+    pub stage_id: u64,
+}
+#[derive(Object)]
+pub struct StageLog {
+    pub items: Vec<StageVisit>,
+}
+#[derive(Object)]
+pub struct ConvertResult {
+    pub deal: DealRow,
+    pub contact_id: Option<u64>,
+    pub company_id: Option<u64>,
+    pub lead: Lead,
+}
+
+pub struct SalesApi {
+    pub app: Arc<App>,
+}
+
+fn cf_filters(req: &Request) -> Vec<(u64, String)> {
+    custom::filters_from_query(req.uri().query().unwrap_or(""))
+}
+
+impl SalesApi {
+    async fn admin_write<T: Send + 'static>(
+        &self,
+        req: &Request,
+        f: impl FnOnce(&mut crate::store::Tx, &User) -> crate::error::Result<T> + Send + 'static,
+    ) -> ApiResult<T> {
+        let me = principal(&self.app, req).await?.user;
+        let id = me.id;
+        Ok(self.app.write(Some(id), move |tx| f(tx, &me)).await?)
+    }
+
+    fn today(&self, me: &User) -> NaiveDate {
+        // "Today" in the user's own time zone.
+        let tz: chrono_tz::Tz = me.time_zone.parse().unwrap_or(chrono_tz::Europe::Kyiv);
+        self.app.now().with_timezone(&tz).date_naive()
+    }
+
+    fn publish(&self, kind: &str, d: &deals::Deal, from: Option<u64>, by: u64) {
+        self.app.publish(Event {
+            kind: kind.into(),
+            deal_id: d.id,
+            pipeline_id: d.pipeline_id,
+            stage_id: d.stage_id,
+            from_stage_id: from,
+            by,
+        });
+    }
+}
+
+#[OpenApi(prefix_path = "/api/v1")]
+impl SalesApi {
+    /// Currencies with the rate in force today and the base currency.
+    #[oai(path = "/currencies", method = "get", tag = "Tag::Money")]
+    async fn currencies(&self, req: &Request) -> ApiResult<Json<Currencies>> {
+        let me = principal(&self.app, req).await?.user;
+        let today = self.today(&me);
+        Ok(Json(self.app.store.read(|rx| money::list(rx, today))?))
+    }
+
+    /// Adds a currency (any ISO 4217 code).
+    #[oai(path = "/currencies", method = "post", tag = "Tag::Money")]
+    async fn create_currency(&self, req: &Request, body: Json<CurrencyInput>) -> ApiResult<Created<money::Currency>> {
+        let c = self.admin_write(req, move |tx, me| money::create(tx, me, body.0)).await?;
+        Ok(Created::Created(Json(c)))
+    }
+
+    /// Chooses the base currency; rates entered against the old one keep converting.
+    #[oai(path = "/currencies/base", method = "put", tag = "Tag::Money")]
+    async fn set_base(&self, req: &Request, body: Json<BaseInput>) -> ApiResult<Json<Currencies>> {
+        let me = principal(&self.app, req).await?.user;
+        let today = self.today(&me);
+        let code = body.0.code;
+        self.admin_write(req, move |tx, me| money::set_base(tx, me, &code)).await?;
+        Ok(Json(self.app.store.read(|rx| money::list(rx, today))?))
+    }
+
+    #[oai(path = "/currencies/:code", method = "put", tag = "Tag::Money")]
+    async fn update_currency(&self, req: &Request, code: Path<String>, body: Json<CurrencyInput>) -> ApiResult<Json<money::Currency>> {
+        let c = self.admin_write(req, move |tx, me| money::update(tx, me, &code.0, body.0)).await?;
+        Ok(Json(c))
+    }
+
+    /// The rate history of a currency, newest first.
+    #[oai(path = "/currencies/:code/rates", method = "get", tag = "Tag::Money")]
+    async fn rates(&self, req: &Request, code: Path<String>) -> ApiResult<Json<RateList>> {
+        principal(&self.app, req).await?;
+        let code = code.0.to_uppercase();
+        let items = self.app.store.read(|rx| money::rates(rx, &code))?;
+        Ok(Json(RateList { items }))
+    }
+
+    /// Enters the rate of a day: 1 unit of the currency = `rate` units of the base.
+    #[oai(path = "/currencies/:code/rates", method = "post", tag = "Tag::Money")]
+    async fn set_rate(&self, req: &Request, code: Path<String>, body: Json<RateInput>) -> ApiResult<Created<Rate>> {
+        let r = self.admin_write(req, move |tx, me| money::set_rate(tx, me, &code.0, body.0)).await?;
+        Ok(Created::Created(Json(r)))
+    }
+
+    #[oai(path = "/currencies/:code/rates/:date", method = "delete", tag = "Tag::Money")]
+    async fn delete_rate(&self, req: &Request, code: Path<String>, date: Path<NaiveDate>) -> ApiResult<NoContent> {
+        self.admin_write(req, move |tx, me| money::delete_rate(tx, me, &code.0, date.0)).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    /// Pipelines with their stages in order.
+    #[oai(path = "/pipelines", method = "get", tag = "Tag::Pipelines")]
+    async fn pipelines(&self, req: &Request) -> ApiResult<Json<PipelineList>> {
+        principal(&self.app, req).await?;
+        Ok(Json(PipelineList {
+            items: self.app.store.read(pipelines::list)?,
+        }))
+    }
+
+    /// Adds a pipeline with the default stages.
+    #[oai(path = "/pipelines", method = "post", tag = "Tag::Pipelines")]
+    async fn create_pipeline(&self, req: &Request, body: Json<PipelineInput>) -> ApiResult<Created<PipelineOut>> {
+        let p = self.admin_write(req, move |tx, me| pipelines::create(tx, me, body.0)).await?;
+        Ok(Created::Created(Json(p)))
+    }
+
+    #[oai(path = "/pipelines/:id", method = "put", tag = "Tag::Pipelines")]
+    async fn update_pipeline(&self, req: &Request, id: Path<u64>, body: Json<PipelineInput>) -> ApiResult<Json<PipelineOut>> {
+        Ok(Json(self.admin_write(req, move |tx, me| pipelines::update(tx, me, id.0, body.0)).await?))
+    }
+
+    /// Deletes a pipeline without deals (archive one that has deals).
+    #[oai(path = "/pipelines/:id", method = "delete", tag = "Tag::Pipelines")]
+    async fn delete_pipeline(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
+        self.admin_write(req, move |tx, me| pipelines::delete(tx, me, id.0)).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    #[oai(path = "/pipelines/:id/stages", method = "post", tag = "Tag::Pipelines")]
+    async fn add_stage(&self, req: &Request, id: Path<u64>, body: Json<StageInput>) -> ApiResult<Created<Stage>> {
+        let s = self.admin_write(req, move |tx, me| pipelines::add_stage(tx, me, id.0, body.0)).await?;
+        Ok(Created::Created(Json(s)))
+    }
+
+    /// Puts the stages in this order (all of them, each once).
+    #[oai(path = "/pipelines/:id/stage-order", method = "put", tag = "Tag::Pipelines")]
+    async fn stage_order(&self, req: &Request, id: Path<u64>, body: Json<StageOrder>) -> ApiResult<Json<PipelineOut>> {
+        Ok(Json(
+            self.admin_write(req, move |tx, me| pipelines::reorder_stages(tx, me, id.0, &body.stage_ids))
+                .await?,
+        ))
+    }
+
+    #[oai(path = "/stages/:id", method = "put", tag = "Tag::Pipelines")]
+    async fn update_stage(&self, req: &Request, id: Path<u64>, body: Json<StageInput>) -> ApiResult<Json<Stage>> {
+        Ok(Json(self.admin_write(req, move |tx, me| pipelines::update_stage(tx, me, id.0, body.0)).await?))
+    }
+
+    /// Deletes a stage; with deals in it, `move_to` names the stage they move to (else 409 stage_not_empty).
+    #[oai(path = "/stages/:id", method = "delete", tag = "Tag::Pipelines")]
+    async fn delete_stage(&self, req: &Request, id: Path<u64>, move_to: Query<Option<u64>>) -> ApiResult<NoContent> {
+        self.admin_write(req, move |tx, me| pipelines::delete_stage(tx, me, id.0, move_to.0)).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    #[oai(path = "/lead-statuses", method = "get", tag = "Tag::Pipelines")]
+    async fn lead_statuses(&self, req: &Request) -> ApiResult<Json<LeadStatusList>> {
+        principal(&self.app, req).await?;
+        Ok(Json(LeadStatusList {
+            items: self.app.store.read(pipelines::lead_statuses)?,
+        }))
+    }
+
+    #[oai(path = "/lead-statuses", method = "post", tag = "Tag::Pipelines")]
+    async fn create_lead_status(&self, req: &Request, body: Json<LeadStatusInput>) -> ApiResult<Created<LeadStatus>> {
+        let s = self.admin_write(req, move |tx, me| pipelines::create_status(tx, me, body.0)).await?;
+        Ok(Created::Created(Json(s)))
+    }
+
+    #[oai(path = "/lead-statuses/order", method = "put", tag = "Tag::Pipelines")]
+    async fn lead_status_order(&self, req: &Request, body: Json<IdOrder>) -> ApiResult<Json<LeadStatusList>> {
+        let items = self
+            .admin_write(req, move |tx, me| pipelines::reorder_statuses(tx, me, &body.ids))
+            .await?;
+        Ok(Json(LeadStatusList { items }))
+    }
+
+    #[oai(path = "/lead-statuses/:id", method = "put", tag = "Tag::Pipelines")]
+    async fn update_lead_status(&self, req: &Request, id: Path<u64>, body: Json<LeadStatusInput>) -> ApiResult<Json<LeadStatus>> {
+        Ok(Json(self.admin_write(req, move |tx, me| pipelines::update_status(tx, me, id.0, body.0)).await?))
+    }
+
+    /// Deletes a lead status; leads that have it get `move_to` (else 409 status_not_empty).
+    #[oai(path = "/lead-statuses/:id", method = "delete", tag = "Tag::Pipelines")]
+    async fn delete_lead_status(&self, req: &Request, id: Path<u64>, move_to: Query<Option<u64>>) -> ApiResult<NoContent> {
+        self.admin_write(req, move |tx, me| pipelines::delete_status(tx, me, id.0, move_to.0)).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    #[oai(path = "/lead-sources", method = "get", tag = "Tag::Fields")]
+    async fn lead_sources(&self, req: &Request) -> ApiResult<Json<LeadSourceList>> {
+        principal(&self.app, req).await?;
+        Ok(Json(LeadSourceList {
+            items: self.app.store.read(reflists::list::<LeadSource>)?,
+        }))
+    }
+
+    #[oai(path = "/lead-sources", method = "post", tag = "Tag::Fields")]
+    async fn create_lead_source(&self, req: &Request, body: Json<CompanyTypeInput>) -> ApiResult<Created<LeadSource>> {
+        let s = self.admin_write(req, move |tx, me| reflists::create(tx, me, body.0)).await?;
+        Ok(Created::Created(Json(s)))
+    }
+
+    #[oai(path = "/lead-sources/:id", method = "put", tag = "Tag::Fields")]
+    async fn update_lead_source(&self, req: &Request, id: Path<u64>, body: Json<CompanyTypeInput>) -> ApiResult<Json<LeadSource>> {
+        Ok(Json(self.admin_write(req, move |tx, me| reflists::update(tx, me, id.0, body.0)).await?))
+    }
+
+    #[oai(path = "/lead-sources/:id", method = "delete", tag = "Tag::Fields")]
+    async fn delete_lead_source(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
+        self.admin_write(req, move |tx, me| reflists::delete::<LeadSource>(tx, me, id.0)).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    #[oai(path = "/deal-types", method = "get", tag = "Tag::Fields")]
+    async fn deal_types(&self, req: &Request) -> ApiResult<Json<DealTypeList>> {
+        principal(&self.app, req).await?;
+        Ok(Json(DealTypeList {
+            items: self.app.store.read(reflists::list::<DealType>)?,
+        }))
+    }
+
+    #[oai(path = "/deal-types", method = "post", tag = "Tag::Fields")]
+    async fn create_deal_type(&self, req: &Request, body: Json<CompanyTypeInput>) -> ApiResult<Created<DealType>> {
+        let s = self.admin_write(req, move |tx, me| reflists::create(tx, me, body.0)).await?;
+        Ok(Created::Created(Json(s)))
+    }
+
+    #[oai(path = "/deal-types/:id", method = "put", tag = "Tag::Fields")]
+    async fn update_deal_type(&self, req: &Request, id: Path<u64>, body: Json<CompanyTypeInput>) -> ApiResult<Json<DealType>> {
+        Ok(Json(self.admin_write(req, move |tx, me| reflists::update(tx, me, id.0, body.0)).await?))
+    }
+
+    #[oai(path = "/deal-types/:id", method = "delete", tag = "Tag::Fields")]
+    async fn delete_deal_type(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
+        self.admin_write(req, move |tx, me| reflists::delete::<DealType>(tx, me, id.0)).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    /// Custom field definitions (archived ones included, flagged).
+    #[oai(path = "/custom-fields", method = "get", tag = "Tag::Fields")]
+    async fn custom_fields(&self, req: &Request, entity: Query<Option<Entity>>) -> ApiResult<Json<FieldList>> {
+        principal(&self.app, req).await?;
+        Ok(Json(FieldList {
+            items: self.app.store.read(|rx| custom::defs(rx, entity.0))?,
+        }))
+    }
+
+    #[oai(path = "/custom-fields", method = "post", tag = "Tag::Fields")]
+    async fn create_custom_field(&self, req: &Request, body: Json<FieldInput>) -> ApiResult<Created<FieldDef>> {
+        let f = self.admin_write(req, move |tx, me| custom::create(tx, me, body.0)).await?;
+        Ok(Created::Created(Json(f)))
+    }
+
+    /// Edits a field; options left out are archived, never deleted.
+    #[oai(path = "/custom-fields/:id", method = "put", tag = "Tag::Fields")]
+    async fn update_custom_field(&self, req: &Request, id: Path<u64>, body: Json<FieldInput>) -> ApiResult<Json<FieldDef>> {
+        Ok(Json(self.admin_write(req, move |tx, me| custom::update(tx, me, id.0, body.0)).await?))
+    }
+
+    /// Archives a field: stored values stay.
+    #[oai(path = "/custom-fields/:id", method = "delete", tag = "Tag::Fields")]
+    async fn archive_custom_field(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
+        self.admin_write(req, move |tx, me| custom::archive(tx, me, id.0)).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    /// Leads, one page at a time (filter custom fields with `cf.<id>=value`).
+    #[oai(path = "/leads", method = "get", tag = "Tag::Leads")]
+    #[allow(clippy::too_many_arguments)]
+    async fn leads(
+        &self,
+        req: &Request,
+        limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+        sort: Query<Option<LeadSort>>,
+        status_id: Query<Option<u64>>,
+        responsible_id: Query<Option<u64>>,
+        source_id: Query<Option<u64>>,
+    ) -> ApiResult<Json<LeadPage>> {
+        let me = principal(&self.app, req).await?.user;
+        let f = leads::Filter {
+            status_id: status_id.0,
+            responsible_id: responsible_id.0,
+            source_id: source_id.0,
+            custom: cf_filters(req),
+        };
+        let sort = match sort.0.unwrap_or_default() {
+            LeadSort::CreatedDesc => SortBy::CreatedDesc,
+            LeadSort::Created => SortBy::Created,
+            LeadSort::UpdatedDesc => SortBy::UpdatedDesc,
+            LeadSort::Updated => SortBy::Updated,
+            LeadSort::Title => SortBy::Name,
+            LeadSort::TitleDesc => SortBy::NameDesc,
+        };
+        let page = self.app.store.read(|rx| {
+            leads::list(rx, &me, &f, sort, cursor.0.as_deref(), limit.0.unwrap_or(50) as usize)
+        })?;
+        Ok(Json(LeadPage {
+            items: page.items,
+            next_cursor: page.next_cursor,
+            total: page.total,
+        }))
+    }
+
+    #[oai(path = "/leads", method = "post", tag = "Tag::Leads")]
+    async fn create_lead(&self, req: &Request, body: Json<LeadInput>) -> ApiResult<Created<Lead>> {
+        let l = self.admin_write(req, move |tx, me| leads::create(tx, me, body.0)).await?;
+        Ok(Created::Created(Json(l)))
+    }
+
+    #[oai(path = "/leads/:id", method = "get", tag = "Tag::Leads")]
+    async fn lead(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<Lead>> {
+        let me = principal(&self.app, req).await?.user;
+        Ok(Json(self.app.store.read(|rx| leads::get(rx, &me, id.0))?))
+    }
+
+    #[oai(path = "/leads/:id", method = "put", tag = "Tag::Leads")]
+    async fn update_lead(&self, req: &Request, id: Path<u64>, body: Json<LeadInput>) -> ApiResult<Json<Lead>> {
+        Ok(Json(self.admin_write(req, move |tx, me| leads::update(tx, me, id.0, body.0)).await?))
+    }
+
+    #[oai(path = "/leads/:id", method = "delete", tag = "Tag::Leads")]
+    async fn delete_lead(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
+        self.admin_write(req, move |tx, me| leads::delete(tx, me, id.0)).await?;
+        Ok(NoContent::NoContent)
+    }
+
+    #[oai(path = "/leads/:id/history", method = "get", tag = "Tag::Leads")]
+    async fn lead_history(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<HistoryList>> {
+        let me = principal(&self.app, req).await?.user;
+        policy::allow(&me, policy::Permission::ReadCrm)?;
+        history_out(&self.app, Kind::Lead, id.0)
+    }
+
+    /// Existing contacts and companies that look like the lead's (same phone, e-mail or name).
+    #[oai(path = "/leads/:id/duplicates", method = "get", tag = "Tag::Leads")]
+    async fn lead_duplicates(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<Duplicates>> {
+        let me = principal(&self.app, req).await?.user;
+        let index = self.app.index.clone();
+        Ok(Json(self.app.store.read(|rx| leads::duplicates(rx, &index, &me, id.0))?))
+    }
+
+    /// Turns the lead into a deal plus a new or existing contact and company, in one step.
+    #[oai(path = "/leads/:id/convert", method = "post", tag = "Tag::Leads")]
+    async fn convert_lead(&self, req: &Request, id: Path<u64>, body: Json<ConvertInput>) -> ApiResult<Json<ConvertResult>> {
+        let me = principal(&self.app, req).await?.user;
+        let by = me.id;
+        let c = self.admin_write(req, move |tx, me| leads::convert(tx, me, id.0, body.0)).await?;
+        self.publish("created", &c.deal, None, by);
+        let today = self.today(&me);
+        let deal = self.app.store.read(|rx| {
+            Ok(deals::row(&money::Converter::new(rx, today)?, c.deal.clone()))
+        })?;
+        Ok(Json(ConvertResult {
+            deal,
+            contact_id: c.contact_id,
+            company_id: c.company_id,
+            lead: c.lead,
+        }))
+    }
+
+    /// Deals across currencies with per-currency and base totals over the whole filtered set.
+    #[oai(path = "/deals", method = "get", tag = "Tag::Deals")]
+    #[allow(clippy::too_many_arguments)]
+    async fn deals(
+        &self,
+        req: &Request,
+        pipeline_id: Query<Option<u64>>,
+        stage_id: Query<Option<u64>>,
+        responsible_id: Query<Option<u64>>,
+        mine: Query<Option<bool>>,
+        company_id: Query<Option<u64>>,
+        created_from: Query<Option<NaiveDate>>,
+        created_to: Query<Option<NaiveDate>>,
+        close_from: Query<Option<NaiveDate>>,
+        close_to: Query<Option<NaiveDate>>,
+        amount_min: Query<Option<Decimal>>,
+        amount_max: Query<Option<Decimal>>,
+        sort: Query<Option<DealSort>>,
+        limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<DealPage>> {
+        let me = principal(&self.app, req).await?.user;
+        let f = DealFilter {
+            pipeline_id: pipeline_id.0,
+            stage_id: stage_id.0,
+            responsible_id: responsible_id.0,
+            mine: mine.0.unwrap_or(false),
+            company_id: company_id.0,
+            created_from: created_from.0,
+            created_to: created_to.0,
+            close_from: close_from.0,
+            close_to: close_to.0,
+            amount_min: amount_min.0,
+            amount_max: amount_max.0,
+            custom: cf_filters(req),
+        };
+        let today = self.today(&me);
+        Ok(Json(self.app.store.read(|rx| {
+            deals::list(
+                rx,
+                &me,
+                &f,
+                sort.0.unwrap_or_default(),
+                cursor.0.as_deref(),
+                limit.0.unwrap_or(50) as usize,
+                today,
+            )
+        })?))
+    }
+
+    #[oai(path = "/deals", method = "post", tag = "Tag::Deals")]
+    async fn create_deal(&self, req: &Request, body: Json<DealInput>) -> ApiResult<Created<DealRow>> {
+        let me = principal(&self.app, req).await?.user;
+        let d = self.admin_write(req, move |tx, me| deals::create(tx, me, body.0)).await?;
+        self.publish("created", &d, None, me.id);
+        let today = self.today(&me);
+        Ok(Created::Created(Json(self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?)))
+    }
+
+    #[oai(path = "/deals/:id", method = "get", tag = "Tag::Deals")]
+    async fn deal(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<DealRow>> {
+        let me = principal(&self.app, req).await?.user;
+        let today = self.today(&me);
+        Ok(Json(self.app.store.read(|rx| deals::get(rx, &me, id.0, today))?))
+    }
+
+    /// Replaces every field of a deal (a stage change here is a move like any other).
+    #[oai(path = "/deals/:id", method = "put", tag = "Tag::Deals")]
+    async fn update_deal(&self, req: &Request, id: Path<u64>, body: Json<DealInput>) -> ApiResult<Json<DealRow>> {
+        let me = principal(&self.app, req).await?.user;
+        let (d, from) = self.admin_write(req, move |tx, me| deals::update(tx, me, id.0, body.0)).await?;
+        self.publish(if from.is_some() { "moved" } else { "updated" }, &d, from, me.id);
+        let today = self.today(&me);
+        Ok(Json(self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?))
+    }
+
+    #[oai(path = "/deals/:id", method = "delete", tag = "Tag::Deals")]
+    async fn delete_deal(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
+        let me = principal(&self.app, req).await?.user;
+        let d = self.admin_write(req, move |tx, me| deals::delete(tx, me, id.0)).await?;
+        self.publish("deleted", &d, None, me.id);
+        Ok(NoContent::NoContent)
+    }
+
+    /// Moves a deal to another stage of its pipeline (kanban drag).
+    #[oai(path = "/deals/:id/move", method = "post", tag = "Tag::Deals")]
+    async fn move_deal(&self, req: &Request, id: Path<u64>, body: Json<MoveInput>) -> ApiResult<Json<DealRow>> {
+        let me = principal(&self.app, req).await?.user;
+        let stage = body.stage_id;
+        let (d, from) = self
+            .admin_write(req, move |tx, me| deals::move_to_stage(tx, me, id.0, stage))
+            .await?;
+        if from != d.stage_id {
+            self.publish("moved", &d, Some(from), me.id);
+        }
+        let today = self.today(&me);
+        Ok(Json(self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?))
+    }
+
+    #[oai(path = "/deals/:id/history", method = "get", tag = "Tag::Deals")]
+    async fn deal_history(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<HistoryList>> {
+        let me = principal(&self.app, req).await?.user;
+        policy::allow(&me, policy::Permission::ReadCrm)?;
+        history_out(&self.app, Kind::Deal, id.0)
+    }
+
+    /// The stages the deal went through, with the time spent in each.
+    #[oai(path = "/deals/:id/stages", method = "get", tag = "Tag::Deals")]
+    async fn deal_stages(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<StageLog>> {
+        let me = principal(&self.app, req).await?.user;
+        policy::allow(&me, policy::Permission::ReadCrm)?;
+        let now = self.app.now();
+        Ok(Json(StageLog {
+            items: self.app.store.read(|rx| deals::stage_log(rx, id.0, now))?,
+        }))
+    }
+
+    /// The kanban board of a pipeline (filter custom fields with `cf.<id>=value`).
+    #[oai(path = "/pipelines/:id/board", method = "get", tag = "Tag::Deals")]
+    async fn board(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        responsible_id: Query<Option<u64>>,
+        mine: Query<Option<bool>>,
+        company_id: Query<Option<u64>>,
+        limit: Query<Option<u32>>,
+    ) -> ApiResult<Json<Board>> {
+        let me = principal(&self.app, req).await?.user;
+        let f = DealFilter {
+            responsible_id: responsible_id.0,
+            mine: mine.0.unwrap_or(false),
+            company_id: company_id.0,
+            custom: cf_filters(req),
+            ..DealFilter::default()
+        };
+        let today = self.today(&me);
+        Ok(Json(self.app.store.read(|rx| {
+            deals::board(rx, &me, id.0, &f, limit.0.unwrap_or(50) as usize, today)
+        })?))
+    }
+
+    /// Live events for open browsers (Server-Sent Events, event name `deal`).
+    #[oai(path = "/events", method = "get", tag = "Tag::Deals")]
+    async fn events(&self, req: &Request) -> ApiResult<EventStream<futures_util::stream::BoxStream<'static, Event>>> {
+        principal(&self.app, req).await?;
+        let rx = self.app.events.subscribe();
+        let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(e) => return Some((e, rx)),
+                    // A slow reader missed some: go on with the next ones (the board reloads anyway).
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        });
+        Ok(EventStream::new(Box::pin(stream) as futures_util::stream::BoxStream<'static, Event>)
+            .keep_alive(std::time::Duration::from_secs(20))
+            .to_event(|e| {
+                poem::web::sse::Event::message(poem_openapi::types::ToJSON::to_json_string(&e))
+                    .event_type("deal")
+            }))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, poem_openapi::Enum)]
+pub enum LeadSort {
+    #[default]
+    #[oai(rename = "-created")]
+    CreatedDesc,
+    #[oai(rename = "created")]
+    Created,
+    #[oai(rename = "-updated")]
+    UpdatedDesc,
+    #[oai(rename = "updated")]
+    Updated,
+    #[oai(rename = "title")]
+    Title,
+    #[oai(rename = "-title")]
+    TitleDesc,
+}
