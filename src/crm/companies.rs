@@ -6,8 +6,9 @@ use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CompanyType,
-    custom::{Entity, Values, check_values}, Email, Phone, check_emails, check_phones, email_keys,
+    CompanyType, Email, Phone, check_emails, check_phones,
+    custom::{Entity, Values, check_values},
+    email_keys,
     listing::{self, Page, SortBy, SortIndexes},
     name_key, phone_keys,
 };
@@ -133,7 +134,14 @@ fn check(tx: &Tx, input: &CompanyInput, old: Option<&Company>) -> Result<Checked
         custom: Values::new(),
     };
     let mut c = c;
-    c.custom = check_values(tx, &mut p, Entity::Company, None, &input.custom, old.map(|o| &o.custom))?;
+    c.custom = check_values(
+        tx,
+        &mut p,
+        Entity::Company,
+        None,
+        &input.custom,
+        old.map(|o| &o.custom),
+    )?;
     if let Some(t) = input.type_id
         && !tx.exists::<CompanyType>(t)?
     {

@@ -6,8 +6,9 @@ use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Company,
-    custom::{Entity, Values, check_values}, Email, Messenger, Phone, check_emails, check_messengers, check_phones, email_keys,
+    Company, Email, Messenger, Phone, check_emails, check_messengers, check_phones,
+    custom::{Entity, Values, check_values},
+    email_keys,
     listing::{self, Page, SortBy, SortIndexes},
     name_key, phone_keys,
 };
@@ -137,7 +138,12 @@ pub struct ContactInput {
     pub custom: Values,
 }
 
-fn check(tx: &Tx, input: &ContactInput, now: DateTime<Utc>, old: Option<&Contact>) -> Result<Contact> {
+fn check(
+    tx: &Tx,
+    input: &ContactInput,
+    now: DateTime<Utc>,
+    old: Option<&Contact>,
+) -> Result<Contact> {
     let mut p = Problems::default();
     let first_name = validate::optional(&mut p, "first_name", &input.first_name, 100);
     let middle_name = validate::optional(&mut p, "middle_name", &input.middle_name, 100);
@@ -175,7 +181,14 @@ fn check(tx: &Tx, input: &ContactInput, now: DateTime<Utc>, old: Option<&Contact
         updated_by: None,
     };
     let mut c = c;
-    c.custom = check_values(tx, &mut p, Entity::Contact, None, &input.custom, old.map(|o| &o.custom))?;
+    c.custom = check_values(
+        tx,
+        &mut p,
+        Entity::Contact,
+        None,
+        &input.custom,
+        old.map(|o| &o.custom),
+    )?;
     if let Some(b) = c.birthday
         && (b > now.date_naive() || b.year_ce().1 < 1900)
     {
@@ -236,7 +249,12 @@ pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
     for did in tx.ids_by(tables::DEAL_BY_CONTACT, id)? {
         let deal: super::deals::Deal = tx.must(did)?;
         let new = super::deals::Deal {
-            contact_ids: deal.contact_ids.iter().copied().filter(|c| *c != id).collect(),
+            contact_ids: deal
+                .contact_ids
+                .iter()
+                .copied()
+                .filter(|c| *c != id)
+                .collect(),
             customer_side_id: deal.customer_side_id.filter(|c| *c != id),
             updated_at: tx.now,
             updated_by: Some(actor.id),

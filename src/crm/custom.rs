@@ -162,7 +162,12 @@ pub fn defs_tx(tx: &Tx, entity: Entity) -> Result<Vec<FieldDef>> {
     Ok(v)
 }
 
-fn merge_options(p: &mut Problems, old: &[FieldOption], input: &[OptionInput], next: &mut u64) -> Vec<FieldOption> {
+fn merge_options(
+    p: &mut Problems,
+    old: &[FieldOption],
+    input: &[OptionInput],
+    next: &mut u64,
+) -> Vec<FieldOption> {
     let mut out: Vec<FieldOption> = Vec::new();
     for (i, o) in input.iter().enumerate() {
         let label = validate::required(p, &format!("options[{i}].label"), &o.label, 200);
@@ -215,17 +220,29 @@ fn check_def(tx: &Tx, input: &FieldInput, old: Option<&FieldDef>) -> Result<Fiel
         Vec::new()
     };
     if !input.pipeline_ids.is_empty() && input.entity != Entity::Deal {
-        p.add("pipeline_ids", "invalid_value", "only deal fields belong to pipelines");
+        p.add(
+            "pipeline_ids",
+            "invalid_value",
+            "only deal fields belong to pipelines",
+        );
     }
     for (i, pid) in input.pipeline_ids.iter().enumerate() {
         if !tx.exists::<super::pipelines::Pipeline>(*pid)? {
-            p.add(format!("pipeline_ids[{i}]"), "not_found", "no such pipeline");
+            p.add(
+                format!("pipeline_ids[{i}]"),
+                "not_found",
+                "no such pipeline",
+            );
         }
     }
     if let Some(o) = old
         && (o.entity != input.entity || o.kind != input.kind)
     {
-        p.add("kind", "invalid_value", "a field's entity and kind cannot change: archive it and add a new one");
+        p.add(
+            "kind",
+            "invalid_value",
+            "a field's entity and kind cannot change: archive it and add a new one",
+        );
     }
     p.finish()?;
     let mut def = FieldDef {
@@ -307,7 +324,10 @@ fn check_value(
     if blank(v) {
         return Ok(None);
     }
-    let as_id = |v: &Value| v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+    let as_id = |v: &Value| {
+        v.as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    };
     let text = |v: &Value| match v {
         Value::String(s) => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
@@ -315,7 +335,11 @@ fn check_value(
     };
     Ok(match def.kind {
         FieldKind::Text | FieldKind::LongText => {
-            let max = if def.kind == FieldKind::Text { 1000 } else { 20_000 };
+            let max = if def.kind == FieldKind::Text {
+                1000
+            } else {
+                20_000
+            };
             match text(v) {
                 Some(s) if s.chars().count() <= max => Some(json!(s)),
                 Some(_) => bad(p, field, def, &format!("is longer than {max} characters")),
@@ -338,7 +362,10 @@ fn check_value(
             Some(i) => Some(json!(i)),
             None => bad(p, field, def, "must be a whole number"),
         },
-        FieldKind::Decimal => match text(v).map(|s| s.replace(',', ".")).and_then(|s| s.parse::<rust_decimal::Decimal>().ok()) {
+        FieldKind::Decimal => match text(v)
+            .map(|s| s.replace(',', "."))
+            .and_then(|s| s.parse::<rust_decimal::Decimal>().ok())
+        {
             Some(d) => Some(json!(d.normalize().to_string())),
             None => bad(p, field, def, "must be a number"),
         },
@@ -357,14 +384,22 @@ fn check_value(
                         _ => None,
                     }
                 }
-                None => bad(p, field, def, "must be {\"amount\": \"…\", \"currency\": \"…\"}"),
+                None => bad(
+                    p,
+                    field,
+                    def,
+                    "must be {\"amount\": \"…\", \"currency\": \"…\"}",
+                ),
             }
         }
         FieldKind::Date => match v.as_str().and_then(|s| s.parse::<NaiveDate>().ok()) {
             Some(d) => Some(json!(d.to_string())),
             None => bad(p, field, def, "must be a date (YYYY-MM-DD)"),
         },
-        FieldKind::Datetime => match v.as_str().and_then(|s| DateTime::parse_from_rfc3339(s).ok()) {
+        FieldKind::Datetime => match v
+            .as_str()
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        {
             Some(d) => Some(json!(d.with_timezone(&chrono::Utc).to_rfc3339())),
             None => bad(p, field, def, "must be a date and time (RFC 3339)"),
         },
@@ -404,23 +439,25 @@ fn check_value(
             }
             None => bad(p, field, def, "must be a list of option ids"),
         },
-        FieldKind::User | FieldKind::Company | FieldKind::Contact | FieldKind::Deal => match as_id(v) {
-            Some(id) => {
-                let exists = match def.kind {
-                    FieldKind::User => tx.exists::<User>(id)?,
-                    FieldKind::Company => tx.exists::<Company>(id)?,
-                    FieldKind::Contact => tx.exists::<Contact>(id)?,
-                    _ => tx.exists::<super::deals::Deal>(id)?,
-                };
-                if exists {
-                    Some(json!(id))
-                } else {
-                    p.add(field, "not_found", format!("{}: no such record", def.name));
-                    None
+        FieldKind::User | FieldKind::Company | FieldKind::Contact | FieldKind::Deal => {
+            match as_id(v) {
+                Some(id) => {
+                    let exists = match def.kind {
+                        FieldKind::User => tx.exists::<User>(id)?,
+                        FieldKind::Company => tx.exists::<Company>(id)?,
+                        FieldKind::Contact => tx.exists::<Contact>(id)?,
+                        _ => tx.exists::<super::deals::Deal>(id)?,
+                    };
+                    if exists {
+                        Some(json!(id))
+                    } else {
+                        p.add(field, "not_found", format!("{}: no such record", def.name));
+                        None
+                    }
                 }
+                None => bad(p, field, def, "must be a record id"),
             }
-            None => bad(p, field, def, "must be a record id"),
-        },
+        }
     })
 }
 
@@ -438,12 +475,19 @@ pub fn check_values(
     let mut out = Values::new();
     for (k, v) in input {
         let field = format!("custom.{k}");
-        let def = k.parse::<u64>().ok().and_then(|id| defs.iter().find(|d| d.id == id));
+        let def = k
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| defs.iter().find(|d| d.id == id));
         match def {
             None => p.add(field, "not_found", "no such custom field"),
             Some(d) if !d.applies(pipeline_id) => {
                 if !blank(v) && old.and_then(|o| o.get(k)) != Some(v) {
-                    p.add(field, "invalid_value", format!("{} is not a field here", d.name));
+                    p.add(
+                        field,
+                        "invalid_value",
+                        format!("{} is not a field here", d.name),
+                    );
                 }
             }
             Some(_) => {}
@@ -474,7 +518,9 @@ pub fn check_values(
             Some(c) => {
                 out.insert(key, c);
             }
-            None if d.required && !invalid => p.add(field, "required", format!("{} is required", d.name)),
+            None if d.required && !invalid => {
+                p.add(field, "required", format!("{} is required", d.name))
+            }
             None => {}
         }
     }
@@ -502,7 +548,9 @@ fn percent_decode(s: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let h = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let h = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match h {
                     Some(b) => {
                         out.push(b);
@@ -525,11 +573,21 @@ pub fn matches(def: &FieldDef, stored: Option<&Value>, want: &str) -> bool {
     };
     match def.kind {
         FieldKind::Boolean => v.as_bool().map(|b| b.to_string()) == Some(want.to_lowercase()),
-        FieldKind::Multiselect => want
-            .parse::<u64>()
-            .is_ok_and(|id| v.as_array().is_some_and(|a| a.iter().any(|x| x.as_u64() == Some(id)))),
-        FieldKind::Select | FieldKind::User | FieldKind::Company | FieldKind::Contact | FieldKind::Deal | FieldKind::Integer => {
-            v.as_u64().map(|x| x.to_string()).or_else(|| v.as_i64().map(|x| x.to_string())).as_deref() == Some(want)
+        FieldKind::Multiselect => want.parse::<u64>().is_ok_and(|id| {
+            v.as_array()
+                .is_some_and(|a| a.iter().any(|x| x.as_u64() == Some(id)))
+        }),
+        FieldKind::Select
+        | FieldKind::User
+        | FieldKind::Company
+        | FieldKind::Contact
+        | FieldKind::Deal
+        | FieldKind::Integer => {
+            v.as_u64()
+                .map(|x| x.to_string())
+                .or_else(|| v.as_i64().map(|x| x.to_string()))
+                .as_deref()
+                == Some(want)
         }
         FieldKind::Money => v.get("currency").and_then(|c| c.as_str()) == Some(want),
         _ => v
@@ -540,15 +598,28 @@ pub fn matches(def: &FieldDef, stored: Option<&Value>, want: &str) -> bool {
 
 /// Keeps records whose custom values match every filter (unknown or non-filterable fields are
 /// a validation error).
-pub fn check_filters(rx: &ReadTransaction, filters: &[(u64, String)]) -> Result<Vec<(FieldDef, String)>> {
+pub fn check_filters(
+    rx: &ReadTransaction,
+    filters: &[(u64, String)],
+) -> Result<Vec<(FieldDef, String)>> {
     let mut out = Vec::new();
     for (id, want) in filters {
         match store::get::<FieldDef>(rx, *id)? {
             Some(d) if d.filterable => out.push((d, want.clone())),
             Some(_) => {
-                return Err(Error::field(format!("cf.{id}"), "invalid_value", "this field is not filterable"));
+                return Err(Error::field(
+                    format!("cf.{id}"),
+                    "invalid_value",
+                    "this field is not filterable",
+                ));
             }
-            None => return Err(Error::field(format!("cf.{id}"), "not_found", "no such custom field")),
+            None => {
+                return Err(Error::field(
+                    format!("cf.{id}"),
+                    "not_found",
+                    "no such custom field",
+                ));
+            }
         }
     }
     Ok(out)

@@ -72,7 +72,10 @@ impl Record for Deal {
     fn index_keys(&self) -> Vec<IndexKey> {
         let mut k = vec![
             IndexKey::Sorted(tables::DEAL_BY_UPDATED, time_key(self.updated_at, self.id)),
-            IndexKey::Sorted(tables::DEAL_BY_TITLE, sort_key(&name_key(&self.title), self.id)),
+            IndexKey::Sorted(
+                tables::DEAL_BY_TITLE,
+                sort_key(&name_key(&self.title), self.id),
+            ),
             IndexKey::ById(tables::DEAL_BY_PIPELINE, self.pipeline_id),
             IndexKey::ById(tables::DEAL_BY_STAGE, self.stage_id),
         ];
@@ -179,11 +182,16 @@ pub struct StageVisit {
 
 pub fn stage_log(rx: &ReadTransaction, deal: u64, now: DateTime<Utc>) -> Result<Vec<StageVisit>> {
     store::get::<Deal>(rx, deal)?.ok_or(Error::NotFound("deal"))?;
-    let t = rx.open_table(tables::DEAL_STAGE_LOG).ctx("open stage log")?;
+    let t = rx
+        .open_table(tables::DEAL_STAGE_LOG)
+        .ctx("open stage log")?;
     let from = log_key(deal, 0);
     let to = log_key(deal, u64::MAX);
     let mut entries = Vec::new();
-    for row in t.range(from.as_slice()..=to.as_slice()).ctx("read stage log")? {
+    for row in t
+        .range(from.as_slice()..=to.as_slice())
+        .ctx("read stage log")?
+    {
         let (_, v) = row.ctx("read stage log")?;
         entries.push(codec::decode::<StageEntry>(v.value(), "stage log entry")?);
     }
@@ -240,7 +248,11 @@ fn check(tx: &Tx, input: &DealInput, old: Option<&Deal>) -> Result<Deal> {
         (Some(s), Some(_)) => match stages.iter().find(|x| x.id == s) {
             Some(st) => Some(st.clone()),
             None => {
-                p.add("stage_id", "invalid_value", "is not a stage of this pipeline");
+                p.add(
+                    "stage_id",
+                    "invalid_value",
+                    "is not a stage of this pipeline",
+                );
                 None
             }
         },
@@ -288,8 +300,20 @@ fn check(tx: &Tx, input: &DealInput, old: Option<&Deal>) -> Result<Deal> {
         }
         x => x.map(|x| x as u8),
     };
-    reflists::check_ref::<LeadSource>(tx, &mut p, "source_id", input.source_id, old.and_then(|o| o.source_id))?;
-    reflists::check_ref::<DealType>(tx, &mut p, "type_id", input.type_id, old.and_then(|o| o.type_id))?;
+    reflists::check_ref::<LeadSource>(
+        tx,
+        &mut p,
+        "source_id",
+        input.source_id,
+        old.and_then(|o| o.source_id),
+    )?;
+    reflists::check_ref::<DealType>(
+        tx,
+        &mut p,
+        "type_id",
+        input.type_id,
+        old.and_then(|o| o.type_id),
+    )?;
     let custom = custom::check_values(
         tx,
         &mut p,
@@ -300,7 +324,11 @@ fn check(tx: &Tx, input: &DealInput, old: Option<&Deal>) -> Result<Deal> {
     )?;
     p.finish()?;
     let (Some(pipeline), Some(stage)) = (pipeline, stage) else {
-        return Err(Error::field("stage_id", "required", "the pipeline has no stages"));
+        return Err(Error::field(
+            "stage_id",
+            "required",
+            "the pipeline has no stages",
+        ));
     };
     let now = tx.now;
     let moved = old.is_none_or(|o| o.stage_id != stage.id);
@@ -315,7 +343,11 @@ fn check(tx: &Tx, input: &DealInput, old: Option<&Deal>) -> Result<Deal> {
         contact_ids,
         customer_side_id: input.customer_side_id,
         // A new deal without a responsible person belongs to its author.
-        responsible_id: if old.is_none() { input.responsible_id.or(tx.actor) } else { input.responsible_id },
+        responsible_id: if old.is_none() {
+            input.responsible_id.or(tx.actor)
+        } else {
+            input.responsible_id
+        },
         observer_ids,
         expected_close: input.expected_close,
         probability,
@@ -326,13 +358,22 @@ fn check(tx: &Tx, input: &DealInput, old: Option<&Deal>) -> Result<Deal> {
         updated_at: now,
         created_by: old.map(|o| o.created_by).unwrap_or(tx.actor),
         updated_by: tx.actor,
-        stage_changed_at: if moved { now } else { old.map(|o| o.stage_changed_at).unwrap_or(now) },
+        stage_changed_at: if moved {
+            now
+        } else {
+            old.map(|o| o.stage_changed_at).unwrap_or(now)
+        },
         closed_at: closed_at(&stage, old, moved, now),
         lead_id: old.and_then(|o| o.lead_id),
     })
 }
 
-fn closed_at(stage: &Stage, old: Option<&Deal>, moved: bool, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+fn closed_at(
+    stage: &Stage,
+    old: Option<&Deal>,
+    moved: bool,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     match stage.kind {
         StageKind::Open => None,
         _ if !moved => old.and_then(|o| o.closed_at).or(Some(now)),
@@ -439,8 +480,8 @@ fn name_companies(rx: &ReadTransaction, rows: &mut [DealRow]) -> Result<()> {
     let mut names: HashMap<u64, Option<String>> = HashMap::new();
     for r in rows {
         if let Some(c) = r.deal.company_id {
-            if !names.contains_key(&c) {
-                names.insert(c, store::get::<Company>(rx, c)?.map(|c| c.name));
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(c) {
+                e.insert(store::get::<Company>(rx, c)?.map(|c| c.name));
             }
             r.company_name = names.get(&c).cloned().flatten();
         }
@@ -532,9 +573,18 @@ fn intersect(sets: Vec<Option<Vec<u64>>>) -> Option<Vec<u64>> {
 }
 
 /// The deals matching a filter, with their base amounts (the whole set, unsorted).
-fn matching(rx: &ReadTransaction, me: &User, f: &DealFilter, conv: &Converter) -> Result<Vec<DealRow>> {
+fn matching(
+    rx: &ReadTransaction,
+    me: &User,
+    f: &DealFilter,
+    conv: &Converter,
+) -> Result<Vec<DealRow>> {
     let cf = custom::check_filters(rx, &f.custom)?;
-    let responsible = if f.mine { Some(me.id) } else { f.responsible_id };
+    let responsible = if f.mine {
+        Some(me.id)
+    } else {
+        f.responsible_id
+    };
     let by = |def, v: Option<u64>| v.map(|v| store::ids_by(rx, def, v)).transpose();
     let only = intersect(vec![
         by(tables::DEAL_BY_PIPELINE, f.pipeline_id)?,
@@ -564,8 +614,10 @@ fn matching(rx: &ReadTransaction, me: &User, f: &DealFilter, conv: &Converter) -
         let created = d.created_at.date_naive();
         let keep = f.created_from.is_none_or(|x| created >= x)
             && f.created_to.is_none_or(|x| created <= x)
-            && f.close_from.is_none_or(|x| d.expected_close.is_some_and(|c| c >= x))
-            && f.close_to.is_none_or(|x| d.expected_close.is_some_and(|c| c <= x))
+            && f.close_from
+                .is_none_or(|x| d.expected_close.is_some_and(|c| c >= x))
+            && f.close_to
+                .is_none_or(|x| d.expected_close.is_some_and(|c| c <= x))
             && custom::all_match(&cf, &d.custom);
         if !keep {
             continue;
@@ -587,7 +639,9 @@ fn totals(rows: &[DealRow]) -> Totals {
     let mut base_total = Decimal::ZERO;
     let mut unconverted = 0;
     for r in rows {
-        let e = by.entry(r.deal.currency.clone()).or_insert((Decimal::ZERO, 0));
+        let e = by
+            .entry(r.deal.currency.clone())
+            .or_insert((Decimal::ZERO, 0));
         e.0 += r.deal.amount.0;
         e.1 += 1;
         match r.base_amount {
@@ -625,7 +679,13 @@ fn sort_bytes(r: &DealRow, sort: DealSort) -> Vec<u8> {
             // Unconverted amounts sort below every converted one.
             let cents = r
                 .base_amount
-                .and_then(|a| (a.0 * Decimal::ONE_HUNDRED).trunc().to_string().parse::<i128>().ok())
+                .and_then(|a| {
+                    (a.0 * Decimal::ONE_HUNDRED)
+                        .trunc()
+                        .to_string()
+                        .parse::<i128>()
+                        .ok()
+                })
                 .map(|c| c.saturating_add(i128::MAX / 2))
                 .unwrap_or(0);
             (cents as u128).to_be_bytes().to_vec()
@@ -671,7 +731,10 @@ pub fn list(
     let rows = matching(rx, me, f, &conv)?;
     let totals = totals(&rows);
     let total = rows.len() as u64;
-    let mut keyed: Vec<(Vec<u8>, DealRow)> = rows.into_iter().map(|r| (sort_bytes(&r, sort), r)).collect();
+    let mut keyed: Vec<(Vec<u8>, DealRow)> = rows
+        .into_iter()
+        .map(|r| (sort_bytes(&r, sort), r))
+        .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     let desc = descending(sort);
     if desc {
@@ -682,7 +745,11 @@ pub fn list(
     }
     let more = keyed.len() > limit;
     keyed.truncate(limit);
-    let next_cursor = if more { keyed.last().map(|(k, _)| encode_cursor(k)) } else { None };
+    let next_cursor = if more {
+        keyed.last().map(|(k, _)| encode_cursor(k))
+    } else {
+        None
+    };
     let mut items: Vec<DealRow> = keyed.into_iter().map(|(_, r)| r).collect();
     name_companies(rx, &mut items)?;
     Ok(DealPage {

@@ -139,7 +139,13 @@ fn check(tx: &Tx, input: &LeadInput, old: Option<&Lead>) -> Result<Lead> {
         validate::phone(&mut p, "phone", &input.phone)
     };
     let email = validate::email(&mut p, "email", &input.email);
-    reflists::check_ref::<LeadSource>(tx, &mut p, "source_id", input.source_id, old.and_then(|o| o.source_id))?;
+    reflists::check_ref::<LeadSource>(
+        tx,
+        &mut p,
+        "source_id",
+        input.source_id,
+        old.and_then(|o| o.source_id),
+    )?;
     if let Some(u) = input.responsible_id
         && !tx.exists::<User>(u)?
     {
@@ -155,10 +161,17 @@ fn check(tx: &Tx, input: &LeadInput, old: Option<&Lead>) -> Result<Lead> {
     };
     let statuses = lead_statuses_tx(tx)?;
     let status_id = match input.status_id {
-        Some(s) if statuses.iter().any(|x| x.id == s && x.kind == LeadStatusKind::Converted)
-            && old.is_none_or(|o| o.converted.is_none() && o.status_id != s) =>
+        Some(s)
+            if statuses
+                .iter()
+                .any(|x| x.id == s && x.kind == LeadStatusKind::Converted)
+                && old.is_none_or(|o| o.converted.is_none() && o.status_id != s) =>
         {
-            p.add("status_id", "invalid_value", "a lead becomes converted by converting it");
+            p.add(
+                "status_id",
+                "invalid_value",
+                "a lead becomes converted by converting it",
+            );
             0
         }
         Some(s) if statuses.iter().any(|x| x.id == s) => s,
@@ -176,7 +189,14 @@ fn check(tx: &Tx, input: &LeadInput, old: Option<&Lead>) -> Result<Lead> {
         },
     };
     let comments = validate::optional(&mut p, "comments", &input.comments, 20_000);
-    let custom = custom::check_values(tx, &mut p, Entity::Lead, None, &input.custom, old.map(|o| &o.custom))?;
+    let custom = custom::check_values(
+        tx,
+        &mut p,
+        Entity::Lead,
+        None,
+        &input.custom,
+        old.map(|o| &o.custom),
+    )?;
     p.finish()?;
     let now = tx.now;
     Ok(Lead {
@@ -188,7 +208,11 @@ fn check(tx: &Tx, input: &LeadInput, old: Option<&Lead>) -> Result<Lead> {
         email,
         source_id: input.source_id,
         // A new lead without a responsible person belongs to whoever entered it.
-        responsible_id: if old.is_none() { input.responsible_id.or(tx.actor) } else { input.responsible_id },
+        responsible_id: if old.is_none() {
+            input.responsible_id.or(tx.actor)
+        } else {
+            input.responsible_id
+        },
         amount,
         currency,
         status_id,
@@ -316,7 +340,12 @@ fn phone_tail(s: &str) -> String {
 }
 
 /// Existing contacts and companies that look like the lead's person and company.
-pub fn duplicates(rx: &ReadTransaction, index: &SearchIndex, actor: &User, id: u64) -> Result<Duplicates> {
+pub fn duplicates(
+    rx: &ReadTransaction,
+    index: &SearchIndex,
+    actor: &User,
+    id: u64,
+) -> Result<Duplicates> {
     let lead = get(rx, actor, id)?;
     let serr = |e: crate::search::SearchError| Error::Search(e.to_string());
     let mut out = Duplicates {
@@ -346,7 +375,9 @@ pub fn duplicates(rx: &ReadTransaction, index: &SearchIndex, actor: &User, id: u
             // Confirm against the stored record: the index may match loosely.
             let (list, reason) = match hit.kind {
                 DocKind::Contact => {
-                    let Some(c) = store::get::<Contact>(rx, hit.id)? else { continue };
+                    let Some(c) = store::get::<Contact>(rx, hit.id)? else {
+                        continue;
+                    };
                     let ok = match why {
                         "phone" => c.phones.iter().any(|p| phone_tail(&p.value) == tail),
                         "email" => c.emails.iter().any(|e| e.value.to_lowercase() == email),
@@ -358,7 +389,9 @@ pub fn duplicates(rx: &ReadTransaction, index: &SearchIndex, actor: &User, id: u
                     (&mut out.contacts, why)
                 }
                 DocKind::Company => {
-                    let Some(c) = store::get::<Company>(rx, hit.id)? else { continue };
+                    let Some(c) = store::get::<Company>(rx, hit.id)? else {
+                        continue;
+                    };
                     let ok = match why {
                         "phone" => c.phones.iter().any(|p| phone_tail(&p.value) == tail),
                         "email" => c.emails.iter().any(|e| e.value.to_lowercase() == email),
@@ -455,9 +488,9 @@ pub fn convert(tx: &mut Tx, actor: &User, id: u64, input: ConvertInput) -> Resul
     let company_id = match company_choice.action {
         LinkAction::None => None,
         LinkAction::Link => {
-            let cid = company_choice
-                .id
-                .ok_or_else(|| Error::field("company.id", "required", "choose the company to link"))?;
+            let cid = company_choice.id.ok_or_else(|| {
+                Error::field("company.id", "required", "choose the company to link")
+            })?;
             if !tx.exists::<Company>(cid)? {
                 return Err(Error::field("company.id", "not_found", "no such company"));
             }
@@ -465,7 +498,11 @@ pub fn convert(tx: &mut Tx, actor: &User, id: u64, input: ConvertInput) -> Resul
         }
         LinkAction::Create => {
             let name = if lead.company_name.trim().is_empty() {
-                return Err(Error::field("company.action", "invalid_value", "the lead has no company name to create a company from"));
+                return Err(Error::field(
+                    "company.action",
+                    "invalid_value",
+                    "the lead has no company name to create a company from",
+                ));
             } else {
                 lead.company_name.clone()
             };
@@ -491,9 +528,9 @@ pub fn convert(tx: &mut Tx, actor: &User, id: u64, input: ConvertInput) -> Resul
     let contact_id = match contact_choice.action {
         LinkAction::None => None,
         LinkAction::Link => {
-            let cid = contact_choice
-                .id
-                .ok_or_else(|| Error::field("contact.id", "required", "choose the contact to link"))?;
+            let cid = contact_choice.id.ok_or_else(|| {
+                Error::field("contact.id", "required", "choose the contact to link")
+            })?;
             if !tx.exists::<Contact>(cid)? {
                 return Err(Error::field("contact.id", "not_found", "no such contact"));
             }

@@ -122,7 +122,11 @@ pub fn parse_amount(p: &mut Problems, field: &str, s: &str) -> Option<Decimal> {
 pub fn check_code(p: &mut Problems, field: &str, code: &str) -> String {
     let c = code.trim().to_uppercase();
     if c.len() != 3 || !c.chars().all(|ch| ch.is_ascii_uppercase()) {
-        p.add(field, "invalid_value", "is not an ISO 4217 code (three letters, e.g. USD)");
+        p.add(
+            field,
+            "invalid_value",
+            "is not an ISO 4217 code (three letters, e.g. USD)",
+        );
     }
     c
 }
@@ -167,7 +171,10 @@ pub fn seed(tx: &mut Tx) -> Result<()> {
 }
 
 pub fn find(tx: &Tx, code: &str) -> Result<Option<Currency>> {
-    let t = tx.txn.open_table(tables::CURRENCIES).ctx("open currencies")?;
+    let t = tx
+        .txn
+        .open_table(tables::CURRENCIES)
+        .ctx("open currencies")?;
     for row in t.iter().ctx("read currencies")? {
         let (_, v) = row.ctx("read currencies")?;
         let c: Currency = store::codec::decode(v.value(), "currency")?;
@@ -234,7 +241,9 @@ pub fn update(tx: &mut Tx, actor: &User, code: &str, input: CurrencyInput) -> Re
     let symbol = validate::optional(&mut p, "symbol", &input.symbol, 8);
     p.finish()?;
     if !input.active && old.code == base_tx(tx)? {
-        return Err(Error::Conflict("the base currency cannot be deactivated".into()));
+        return Err(Error::Conflict(
+            "the base currency cannot be deactivated".into(),
+        ));
     }
     let new = Currency {
         name,
@@ -273,7 +282,11 @@ pub fn set_rate(tx: &mut Tx, actor: &User, code: &str, input: RateInput) -> Resu
     find(tx, &code)?.ok_or(Error::NotFound("currency"))?;
     let base = base_tx(tx)?;
     if code == base {
-        return Err(Error::field("code", "invalid_value", "the base currency has no rate: it is 1"));
+        return Err(Error::field(
+            "code",
+            "invalid_value",
+            "the base currency has no rate: it is 1",
+        ));
     }
     let mut p = Problems::default();
     let rate = parse_rate(&mut p, &input.rate);
@@ -304,7 +317,11 @@ fn parse_rate(p: &mut Problems, s: &str) -> Option<Decimal> {
     match cleaned.parse::<Decimal>() {
         Ok(d) if d > Decimal::ZERO && d.scale() <= 10 => Some(d.normalize()),
         _ => {
-            p.add("rate", "invalid_value", "must be a positive number (e.g. 41.25)");
+            p.add(
+                "rate",
+                "invalid_value",
+                "must be a positive number (e.g. 41.25)",
+            );
             None
         }
     }
@@ -337,7 +354,11 @@ fn collect_rates(
     let mut to = code.as_bytes().to_vec();
     to.push(1);
     let mut out = Vec::new();
-    for row in idx.range(from.as_slice()..to.as_slice()).ctx("read rates")?.rev() {
+    for row in idx
+        .range(from.as_slice()..to.as_slice())
+        .ctx("read rates")?
+        .rev()
+    {
         let (k, _) = row.ctx("read rates")?;
         let id = store::id_of_index_key(k.value())?;
         if let Some(r) = store::get_in::<Rate>(recs, id)? {
@@ -349,7 +370,9 @@ fn collect_rates(
 
 impl RateSource for ReadTransaction {
     fn rates_of(&self, code: &str) -> Result<Vec<Rate>> {
-        let idx = self.open_table(tables::RATE_BY_CODE_DATE).ctx("open rates")?;
+        let idx = self
+            .open_table(tables::RATE_BY_CODE_DATE)
+            .ctx("open rates")?;
         let recs = self.open_table(tables::RATES).ctx("open rates")?;
         collect_rates(&idx, &recs, code)
     }
@@ -366,7 +389,11 @@ impl Tx {
 
 impl RateSource for TxView<'_> {
     fn rates_of(&self, code: &str) -> Result<Vec<Rate>> {
-        let idx = self.0.txn.open_table(tables::RATE_BY_CODE_DATE).ctx("open rates")?;
+        let idx = self
+            .0
+            .txn
+            .open_table(tables::RATE_BY_CODE_DATE)
+            .ctx("open rates")?;
         let recs = self.0.txn.open_table(tables::RATES).ctx("open rates")?;
         collect_rates(&idx, &recs, code)
     }
@@ -511,7 +538,12 @@ mod tests {
         assert_eq!(parse_amount(&mut p, "b", "1.234"), None);
         assert_eq!(parse_amount(&mut p, "c", "12abc"), None);
         assert_eq!(p.0.len(), 2);
-        assert_eq!(parse_amount(&mut Problems::default(), "a", "10.1").unwrap().to_string(), "10.10");
+        assert_eq!(
+            parse_amount(&mut Problems::default(), "a", "10.1")
+                .unwrap()
+                .to_string(),
+            "10.10"
+        );
     }
 
     #[test]
@@ -539,17 +571,29 @@ mod tests {
         let mut rates = HashMap::new();
         rates.insert(
             "USD".to_string(),
-            vec![rate("USD", "UAH", "2026-11-20", "42"), rate("USD", "UAH", "2026-11-01", "41")],
+            vec![
+                rate("USD", "UAH", "2026-11-20", "42"),
+                rate("USD", "UAH", "2026-11-01", "41"),
+            ],
         );
         let conv = |day: &str| Converter {
             base: "UAH".into(),
             day: day.parse().unwrap(),
             rates: rates.clone(),
         };
-        assert_eq!(conv("2026-11-29").convert(d("100"), "USD").unwrap().amount, d("4200.00"));
-        assert_eq!(conv("2026-11-19").convert(d("100"), "USD").unwrap().amount, d("4100.00"));
+        assert_eq!(
+            conv("2026-11-29").convert(d("100"), "USD").unwrap().amount,
+            d("4200.00")
+        );
+        assert_eq!(
+            conv("2026-11-19").convert(d("100"), "USD").unwrap().amount,
+            d("4100.00")
+        );
         assert_eq!(conv("2026-10-31").convert(d("100"), "USD"), None);
-        assert_eq!(conv("2026-10-31").convert(d("100"), "UAH").unwrap().amount, d("100.00"));
+        assert_eq!(
+            conv("2026-10-31").convert(d("100"), "UAH").unwrap().amount,
+            d("100.00")
+        );
         assert_eq!(conv("2026-11-29").convert(d("1"), "EUR"), None);
     }
 
@@ -557,8 +601,14 @@ mod tests {
     fn rates_entered_against_an_old_base_still_convert() {
         // Base moved from UAH to USD: EUR was entered against UAH; USD→UAH is known.
         let mut rates = HashMap::new();
-        rates.insert("EUR".to_string(), vec![rate("EUR", "UAH", "2026-11-01", "45")]);
-        rates.insert("USD".to_string(), vec![rate("USD", "UAH", "2026-11-01", "40")]);
+        rates.insert(
+            "EUR".to_string(),
+            vec![rate("EUR", "UAH", "2026-11-01", "45")],
+        );
+        rates.insert(
+            "USD".to_string(),
+            vec![rate("USD", "UAH", "2026-11-01", "40")],
+        );
         let c = Converter {
             base: "USD".into(),
             day: "2026-11-29".parse().unwrap(),
@@ -599,7 +649,9 @@ impl poem_openapi::types::Type for Money {
         Some(self)
     }
 
-    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
         Box::new(self.as_raw_value().into_iter())
     }
 }

@@ -320,7 +320,9 @@ pub fn update_stage(tx: &mut Tx, actor: &User, id: u64, input: StageInput) -> Re
     if input.kind != StageKind::Open
         && open_stages_left(&stages_of_tx(tx, old.pipeline_id)?, id) == 0
     {
-        return Err(Error::Conflict("a pipeline needs at least one open stage".into()));
+        return Err(Error::Conflict(
+            "a pipeline needs at least one open stage".into(),
+        ));
     }
     let new = Stage {
         name,
@@ -333,7 +335,12 @@ pub fn update_stage(tx: &mut Tx, actor: &User, id: u64, input: StageInput) -> Re
 }
 
 /// Puts the stages of a pipeline in the given order (every stage exactly once).
-pub fn reorder_stages(tx: &mut Tx, actor: &User, pipeline_id: u64, ids: &[u64]) -> Result<PipelineOut> {
+pub fn reorder_stages(
+    tx: &mut Tx,
+    actor: &User,
+    pipeline_id: u64,
+    ids: &[u64],
+) -> Result<PipelineOut> {
     allow(actor, Permission::ManageReferenceLists)?;
     let pipeline: Pipeline = tx.must(pipeline_id)?;
     let stages = stages_of_tx(tx, pipeline_id)?;
@@ -349,7 +356,10 @@ pub fn reorder_stages(tx: &mut Tx, actor: &User, pipeline_id: u64, ids: &[u64]) 
         ));
     }
     for (i, id) in ids.iter().enumerate() {
-        let old = stages.iter().find(|s| s.id == *id).ok_or(Error::NotFound("stage"))?;
+        let old = stages
+            .iter()
+            .find(|s| s.id == *id)
+            .ok_or(Error::NotFound("stage"))?;
         let new = Stage {
             sort: (i as i64 + 1) * 10,
             ..old.clone()
@@ -368,7 +378,9 @@ pub fn delete_stage(tx: &mut Tx, actor: &User, id: u64, move_to: Option<u64>) ->
     let old: Stage = tx.must(id)?;
     let stages = stages_of_tx(tx, old.pipeline_id)?;
     if old.kind == StageKind::Open && open_stages_left(&stages, id) == 0 {
-        return Err(Error::Conflict("a pipeline needs at least one open stage".into()));
+        return Err(Error::Conflict(
+            "a pipeline needs at least one open stage".into(),
+        ));
     }
     let deals = tx.ids_by(tables::DEAL_BY_STAGE, id)?;
     if !deals.is_empty() {
@@ -400,11 +412,17 @@ pub fn lead_statuses(rx: &ReadTransaction) -> Result<Vec<LeadStatus>> {
 }
 
 pub fn lead_statuses_tx(tx: &Tx) -> Result<Vec<LeadStatus>> {
-    let t = tx.txn.open_table(tables::LEAD_STATUSES).map_err(|e| Error::Storage(e.to_string()))?;
+    let t = tx
+        .txn
+        .open_table(tables::LEAD_STATUSES)
+        .map_err(|e| Error::Storage(e.to_string()))?;
     let mut v = Vec::new();
     for row in redb::ReadableTable::iter(&t).map_err(|e| Error::Storage(e.to_string()))? {
         let (_, val) = row.map_err(|e| Error::Storage(e.to_string()))?;
-        v.push(store::codec::decode::<LeadStatus>(val.value(), "lead status")?);
+        v.push(store::codec::decode::<LeadStatus>(
+            val.value(),
+            "lead status",
+        )?);
     }
     v.sort_by_key(|s| (s.sort, s.id));
     Ok(v)
@@ -426,7 +444,11 @@ pub fn create_status(tx: &mut Tx, actor: &User, input: LeadStatusInput) -> Resul
     let name = validate::required(&mut p, "name", &input.name, 100);
     let color = check_color(&mut p, "color", &input.color);
     p.finish()?;
-    let last = lead_statuses_tx(tx)?.iter().map(|s| s.sort).max().unwrap_or(0);
+    let last = lead_statuses_tx(tx)?
+        .iter()
+        .map(|s| s.sort)
+        .max()
+        .unwrap_or(0);
     let s = LeadStatus {
         id: tx.next_id("lead_statuses")?,
         name,
@@ -438,7 +460,12 @@ pub fn create_status(tx: &mut Tx, actor: &User, input: LeadStatusInput) -> Resul
     Ok(s)
 }
 
-pub fn update_status(tx: &mut Tx, actor: &User, id: u64, input: LeadStatusInput) -> Result<LeadStatus> {
+pub fn update_status(
+    tx: &mut Tx,
+    actor: &User,
+    id: u64,
+    input: LeadStatusInput,
+) -> Result<LeadStatus> {
     allow(actor, Permission::ManageReferenceLists)?;
     let old: LeadStatus = tx.must(id)?;
     let mut p = Problems::default();
@@ -474,10 +501,17 @@ pub fn reorder_statuses(tx: &mut Tx, actor: &User, ids: &[u64]) -> Result<Vec<Le
     want.sort_unstable();
     got.sort_unstable();
     if want != got {
-        return Err(Error::field("ids", "invalid_value", "must list every status exactly once"));
+        return Err(Error::field(
+            "ids",
+            "invalid_value",
+            "must list every status exactly once",
+        ));
     }
     for (i, id) in ids.iter().enumerate() {
-        let old = all.iter().find(|s| s.id == *id).ok_or(Error::NotFound("lead status"))?;
+        let old = all
+            .iter()
+            .find(|s| s.id == *id)
+            .ok_or(Error::NotFound("lead status"))?;
         let new = LeadStatus {
             sort: (i as i64 + 1) * 10,
             ..old.clone()
@@ -508,7 +542,11 @@ pub fn delete_status(tx: &mut Tx, actor: &User, id: u64, move_to: Option<u64>) -
             )));
         };
         if target == id || !tx.exists::<LeadStatus>(target)? {
-            return Err(Error::field("move_to", "invalid_value", "must be another lead status"));
+            return Err(Error::field(
+                "move_to",
+                "invalid_value",
+                "must be another lead status",
+            ));
         }
         for lead in leads {
             super::leads::set_status(tx, actor, lead, target)?;

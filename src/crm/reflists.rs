@@ -67,12 +67,24 @@ macro_rules! ref_item {
     };
 }
 
-ref_item!(LeadSource, tables::LEAD_SOURCES, Kind::LeadSource, "lead source", "lead_sources", |tx, id| Ok(
-    tx.ids_by(tables::LEAD_BY_SOURCE, id)?.len() + tx.ids_by(tables::DEAL_BY_SOURCE, id)?.len()
-));
-ref_item!(DealType, tables::DEAL_TYPES, Kind::DealType, "deal type", "deal_types", |tx, id| Ok(
-    tx.ids_by(tables::DEAL_BY_TYPE, id)?.len()
-));
+ref_item!(
+    LeadSource,
+    tables::LEAD_SOURCES,
+    Kind::LeadSource,
+    "lead source",
+    "lead_sources",
+    |tx, id| Ok(
+        tx.ids_by(tables::LEAD_BY_SOURCE, id)?.len() + tx.ids_by(tables::DEAL_BY_SOURCE, id)?.len()
+    )
+);
+ref_item!(
+    DealType,
+    tables::DEAL_TYPES,
+    Kind::DealType,
+    "deal type",
+    "deal_types",
+    |tx, id| Ok(tx.ids_by(tables::DEAL_BY_TYPE, id)?.len())
+);
 
 impl RefItem for CompanyType {
     const SEQ: &'static str = "company_types";
@@ -116,7 +128,13 @@ pub fn seed<T: RefItem>(tx: &mut Tx, items: &[(&str, &str, &str)]) -> Result<()>
             uk: (*uk).into(),
             ru: (*ru).into(),
         };
-        let item = T::make(tx.next_id(T::SEQ)?, (*en).into(), labels, (i as i64 + 1) * 10, false);
+        let item = T::make(
+            tx.next_id(T::SEQ)?,
+            (*en).into(),
+            labels,
+            (i as i64 + 1) * 10,
+            false,
+        );
         tx.insert(&item)?;
     }
     Ok(())
@@ -125,12 +143,23 @@ pub fn seed<T: RefItem>(tx: &mut Tx, items: &[(&str, &str, &str)]) -> Result<()>
 pub fn create<T: RefItem>(tx: &mut Tx, actor: &User, input: CompanyTypeInput) -> Result<T> {
     allow(actor, Permission::ManageReferenceLists)?;
     let (name, labels) = check(&input)?;
-    let item = T::make(tx.next_id(T::SEQ)?, name, labels, input.sort, input.archived);
+    let item = T::make(
+        tx.next_id(T::SEQ)?,
+        name,
+        labels,
+        input.sort,
+        input.archived,
+    );
     tx.insert(&item)?;
     Ok(item)
 }
 
-pub fn update<T: RefItem>(tx: &mut Tx, actor: &User, id: u64, input: CompanyTypeInput) -> Result<T> {
+pub fn update<T: RefItem>(
+    tx: &mut Tx,
+    actor: &User,
+    id: u64,
+    input: CompanyTypeInput,
+) -> Result<T> {
     allow(actor, Permission::ManageReferenceLists)?;
     let old: T = tx.must(id)?;
     let (name, labels) = check(&input)?;
@@ -169,9 +198,11 @@ pub fn check_ref<T: RefItem + HasArchived>(
     if let Some(id) = id {
         match tx.get::<T>(id)? {
             None => p.add(field, "not_found", format!("no such {}", T::NAME)),
-            Some(t) if t.is_archived() && old != Some(id) => {
-                p.add(field, "invalid_value", format!("this {} is archived", T::NAME))
-            }
+            Some(t) if t.is_archived() && old != Some(id) => p.add(
+                field,
+                "invalid_value",
+                format!("this {} is archived", T::NAME),
+            ),
             Some(_) => {}
         }
     }

@@ -796,7 +796,12 @@ impl Api {
         if q.chars().count() > 200 {
             return Err(Error::field("q", "too_long", "is longer than 200 characters").into());
         }
-        let kinds = [DocKind::Company, DocKind::Contact, DocKind::Lead, DocKind::Deal];
+        let kinds = [
+            DocKind::Company,
+            DocKind::Contact,
+            DocKind::Lead,
+            DocKind::Deal,
+        ];
         let hits = self
             .app
             .index

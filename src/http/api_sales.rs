@@ -27,7 +27,9 @@ use crate::{
         leads::{self, ConvertInput, Duplicates, Lead, LeadInput},
         listing::SortBy,
         money::{self, Currencies, CurrencyInput, Rate, RateInput},
-        pipelines::{self, LeadStatus, LeadStatusInput, PipelineInput, PipelineOut, Stage, StageInput},
+        pipelines::{
+            self, LeadStatus, LeadStatusInput, PipelineInput, PipelineOut, Stage, StageInput,
+        },
         reflists::{self, DealType, LeadSource},
     },
     store::Kind,
@@ -155,8 +157,14 @@ impl SalesApi {
 
     /// Adds a currency (any ISO 4217 code).
     #[oai(path = "/currencies", method = "post", tag = "Tag::Money")]
-    async fn create_currency(&self, req: &Request, body: Json<CurrencyInput>) -> ApiResult<Created<money::Currency>> {
-        let c = self.admin_write(req, move |tx, me| money::create(tx, me, body.0)).await?;
+    async fn create_currency(
+        &self,
+        req: &Request,
+        body: Json<CurrencyInput>,
+    ) -> ApiResult<Created<money::Currency>> {
+        let c = self
+            .admin_write(req, move |tx, me| money::create(tx, me, body.0))
+            .await?;
         Ok(Created::Created(Json(c)))
     }
 
@@ -166,13 +174,21 @@ impl SalesApi {
         let me = principal(&self.app, req).await?.user;
         let today = self.today(&me);
         let code = body.0.code;
-        self.admin_write(req, move |tx, me| money::set_base(tx, me, &code)).await?;
+        self.admin_write(req, move |tx, me| money::set_base(tx, me, &code))
+            .await?;
         Ok(Json(self.app.store.read(|rx| money::list(rx, today))?))
     }
 
     #[oai(path = "/currencies/:code", method = "put", tag = "Tag::Money")]
-    async fn update_currency(&self, req: &Request, code: Path<String>, body: Json<CurrencyInput>) -> ApiResult<Json<money::Currency>> {
-        let c = self.admin_write(req, move |tx, me| money::update(tx, me, &code.0, body.0)).await?;
+    async fn update_currency(
+        &self,
+        req: &Request,
+        code: Path<String>,
+        body: Json<CurrencyInput>,
+    ) -> ApiResult<Json<money::Currency>> {
+        let c = self
+            .admin_write(req, move |tx, me| money::update(tx, me, &code.0, body.0))
+            .await?;
         Ok(Json(c))
     }
 
@@ -187,14 +203,33 @@ impl SalesApi {
 
     /// Enters the rate of a day: 1 unit of the currency = `rate` units of the base.
     #[oai(path = "/currencies/:code/rates", method = "post", tag = "Tag::Money")]
-    async fn set_rate(&self, req: &Request, code: Path<String>, body: Json<RateInput>) -> ApiResult<Created<Rate>> {
-        let r = self.admin_write(req, move |tx, me| money::set_rate(tx, me, &code.0, body.0)).await?;
+    async fn set_rate(
+        &self,
+        req: &Request,
+        code: Path<String>,
+        body: Json<RateInput>,
+    ) -> ApiResult<Created<Rate>> {
+        let r = self
+            .admin_write(req, move |tx, me| money::set_rate(tx, me, &code.0, body.0))
+            .await?;
         Ok(Created::Created(Json(r)))
     }
 
-    #[oai(path = "/currencies/:code/rates/:date", method = "delete", tag = "Tag::Money")]
-    async fn delete_rate(&self, req: &Request, code: Path<String>, date: Path<NaiveDate>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| money::delete_rate(tx, me, &code.0, date.0)).await?;
+    #[oai(
+        path = "/currencies/:code/rates/:date",
+        method = "delete",
+        tag = "Tag::Money"
+    )]
+    async fn delete_rate(
+        &self,
+        req: &Request,
+        code: Path<String>,
+        date: Path<NaiveDate>,
+    ) -> ApiResult<NoContent> {
+        self.admin_write(req, move |tx, me| {
+            money::delete_rate(tx, me, &code.0, date.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
@@ -209,47 +244,104 @@ impl SalesApi {
 
     /// Adds a pipeline with the default stages.
     #[oai(path = "/pipelines", method = "post", tag = "Tag::Pipelines")]
-    async fn create_pipeline(&self, req: &Request, body: Json<PipelineInput>) -> ApiResult<Created<PipelineOut>> {
-        let p = self.admin_write(req, move |tx, me| pipelines::create(tx, me, body.0)).await?;
+    async fn create_pipeline(
+        &self,
+        req: &Request,
+        body: Json<PipelineInput>,
+    ) -> ApiResult<Created<PipelineOut>> {
+        let p = self
+            .admin_write(req, move |tx, me| pipelines::create(tx, me, body.0))
+            .await?;
         Ok(Created::Created(Json(p)))
     }
 
     #[oai(path = "/pipelines/:id", method = "put", tag = "Tag::Pipelines")]
-    async fn update_pipeline(&self, req: &Request, id: Path<u64>, body: Json<PipelineInput>) -> ApiResult<Json<PipelineOut>> {
-        Ok(Json(self.admin_write(req, move |tx, me| pipelines::update(tx, me, id.0, body.0)).await?))
+    async fn update_pipeline(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<PipelineInput>,
+    ) -> ApiResult<Json<PipelineOut>> {
+        Ok(Json(
+            self.admin_write(req, move |tx, me| pipelines::update(tx, me, id.0, body.0))
+                .await?,
+        ))
     }
 
     /// Deletes a pipeline without deals (archive one that has deals).
     #[oai(path = "/pipelines/:id", method = "delete", tag = "Tag::Pipelines")]
     async fn delete_pipeline(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| pipelines::delete(tx, me, id.0)).await?;
+        self.admin_write(req, move |tx, me| pipelines::delete(tx, me, id.0))
+            .await?;
         Ok(NoContent::NoContent)
     }
 
-    #[oai(path = "/pipelines/:id/stages", method = "post", tag = "Tag::Pipelines")]
-    async fn add_stage(&self, req: &Request, id: Path<u64>, body: Json<StageInput>) -> ApiResult<Created<Stage>> {
-        let s = self.admin_write(req, move |tx, me| pipelines::add_stage(tx, me, id.0, body.0)).await?;
+    #[oai(
+        path = "/pipelines/:id/stages",
+        method = "post",
+        tag = "Tag::Pipelines"
+    )]
+    async fn add_stage(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<StageInput>,
+    ) -> ApiResult<Created<Stage>> {
+        let s = self
+            .admin_write(req, move |tx, me| {
+                pipelines::add_stage(tx, me, id.0, body.0)
+            })
+            .await?;
         Ok(Created::Created(Json(s)))
     }
 
     /// Puts the stages in this order (all of them, each once).
-    #[oai(path = "/pipelines/:id/stage-order", method = "put", tag = "Tag::Pipelines")]
-    async fn stage_order(&self, req: &Request, id: Path<u64>, body: Json<StageOrder>) -> ApiResult<Json<PipelineOut>> {
+    #[oai(
+        path = "/pipelines/:id/stage-order",
+        method = "put",
+        tag = "Tag::Pipelines"
+    )]
+    async fn stage_order(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<StageOrder>,
+    ) -> ApiResult<Json<PipelineOut>> {
         Ok(Json(
-            self.admin_write(req, move |tx, me| pipelines::reorder_stages(tx, me, id.0, &body.stage_ids))
-                .await?,
+            self.admin_write(req, move |tx, me| {
+                pipelines::reorder_stages(tx, me, id.0, &body.stage_ids)
+            })
+            .await?,
         ))
     }
 
     #[oai(path = "/stages/:id", method = "put", tag = "Tag::Pipelines")]
-    async fn update_stage(&self, req: &Request, id: Path<u64>, body: Json<StageInput>) -> ApiResult<Json<Stage>> {
-        Ok(Json(self.admin_write(req, move |tx, me| pipelines::update_stage(tx, me, id.0, body.0)).await?))
+    async fn update_stage(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<StageInput>,
+    ) -> ApiResult<Json<Stage>> {
+        Ok(Json(
+            self.admin_write(req, move |tx, me| {
+                pipelines::update_stage(tx, me, id.0, body.0)
+            })
+            .await?,
+        ))
     }
 
     /// Deletes a stage; with deals in it, `move_to` names the stage they move to (else 409 stage_not_empty).
     #[oai(path = "/stages/:id", method = "delete", tag = "Tag::Pipelines")]
-    async fn delete_stage(&self, req: &Request, id: Path<u64>, move_to: Query<Option<u64>>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| pipelines::delete_stage(tx, me, id.0, move_to.0)).await?;
+    async fn delete_stage(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        move_to: Query<Option<u64>>,
+    ) -> ApiResult<NoContent> {
+        self.admin_write(req, move |tx, me| {
+            pipelines::delete_stage(tx, me, id.0, move_to.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
@@ -262,28 +354,58 @@ impl SalesApi {
     }
 
     #[oai(path = "/lead-statuses", method = "post", tag = "Tag::Pipelines")]
-    async fn create_lead_status(&self, req: &Request, body: Json<LeadStatusInput>) -> ApiResult<Created<LeadStatus>> {
-        let s = self.admin_write(req, move |tx, me| pipelines::create_status(tx, me, body.0)).await?;
+    async fn create_lead_status(
+        &self,
+        req: &Request,
+        body: Json<LeadStatusInput>,
+    ) -> ApiResult<Created<LeadStatus>> {
+        let s = self
+            .admin_write(req, move |tx, me| pipelines::create_status(tx, me, body.0))
+            .await?;
         Ok(Created::Created(Json(s)))
     }
 
     #[oai(path = "/lead-statuses/order", method = "put", tag = "Tag::Pipelines")]
-    async fn lead_status_order(&self, req: &Request, body: Json<IdOrder>) -> ApiResult<Json<LeadStatusList>> {
+    async fn lead_status_order(
+        &self,
+        req: &Request,
+        body: Json<IdOrder>,
+    ) -> ApiResult<Json<LeadStatusList>> {
         let items = self
-            .admin_write(req, move |tx, me| pipelines::reorder_statuses(tx, me, &body.ids))
+            .admin_write(req, move |tx, me| {
+                pipelines::reorder_statuses(tx, me, &body.ids)
+            })
             .await?;
         Ok(Json(LeadStatusList { items }))
     }
 
     #[oai(path = "/lead-statuses/:id", method = "put", tag = "Tag::Pipelines")]
-    async fn update_lead_status(&self, req: &Request, id: Path<u64>, body: Json<LeadStatusInput>) -> ApiResult<Json<LeadStatus>> {
-        Ok(Json(self.admin_write(req, move |tx, me| pipelines::update_status(tx, me, id.0, body.0)).await?))
+    async fn update_lead_status(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<LeadStatusInput>,
+    ) -> ApiResult<Json<LeadStatus>> {
+        Ok(Json(
+            self.admin_write(req, move |tx, me| {
+                pipelines::update_status(tx, me, id.0, body.0)
+            })
+            .await?,
+        ))
     }
 
     /// Deletes a lead status; leads that have it get `move_to` (else 409 status_not_empty).
     #[oai(path = "/lead-statuses/:id", method = "delete", tag = "Tag::Pipelines")]
-    async fn delete_lead_status(&self, req: &Request, id: Path<u64>, move_to: Query<Option<u64>>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| pipelines::delete_status(tx, me, id.0, move_to.0)).await?;
+    async fn delete_lead_status(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        move_to: Query<Option<u64>>,
+    ) -> ApiResult<NoContent> {
+        self.admin_write(req, move |tx, me| {
+            pipelines::delete_status(tx, me, id.0, move_to.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
@@ -296,19 +418,36 @@ impl SalesApi {
     }
 
     #[oai(path = "/lead-sources", method = "post", tag = "Tag::Fields")]
-    async fn create_lead_source(&self, req: &Request, body: Json<CompanyTypeInput>) -> ApiResult<Created<LeadSource>> {
-        let s = self.admin_write(req, move |tx, me| reflists::create(tx, me, body.0)).await?;
+    async fn create_lead_source(
+        &self,
+        req: &Request,
+        body: Json<CompanyTypeInput>,
+    ) -> ApiResult<Created<LeadSource>> {
+        let s = self
+            .admin_write(req, move |tx, me| reflists::create(tx, me, body.0))
+            .await?;
         Ok(Created::Created(Json(s)))
     }
 
     #[oai(path = "/lead-sources/:id", method = "put", tag = "Tag::Fields")]
-    async fn update_lead_source(&self, req: &Request, id: Path<u64>, body: Json<CompanyTypeInput>) -> ApiResult<Json<LeadSource>> {
-        Ok(Json(self.admin_write(req, move |tx, me| reflists::update(tx, me, id.0, body.0)).await?))
+    async fn update_lead_source(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<CompanyTypeInput>,
+    ) -> ApiResult<Json<LeadSource>> {
+        Ok(Json(
+            self.admin_write(req, move |tx, me| reflists::update(tx, me, id.0, body.0))
+                .await?,
+        ))
     }
 
     #[oai(path = "/lead-sources/:id", method = "delete", tag = "Tag::Fields")]
     async fn delete_lead_source(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| reflists::delete::<LeadSource>(tx, me, id.0)).await?;
+        self.admin_write(req, move |tx, me| {
+            reflists::delete::<LeadSource>(tx, me, id.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
@@ -321,25 +460,46 @@ impl SalesApi {
     }
 
     #[oai(path = "/deal-types", method = "post", tag = "Tag::Fields")]
-    async fn create_deal_type(&self, req: &Request, body: Json<CompanyTypeInput>) -> ApiResult<Created<DealType>> {
-        let s = self.admin_write(req, move |tx, me| reflists::create(tx, me, body.0)).await?;
+    async fn create_deal_type(
+        &self,
+        req: &Request,
+        body: Json<CompanyTypeInput>,
+    ) -> ApiResult<Created<DealType>> {
+        let s = self
+            .admin_write(req, move |tx, me| reflists::create(tx, me, body.0))
+            .await?;
         Ok(Created::Created(Json(s)))
     }
 
     #[oai(path = "/deal-types/:id", method = "put", tag = "Tag::Fields")]
-    async fn update_deal_type(&self, req: &Request, id: Path<u64>, body: Json<CompanyTypeInput>) -> ApiResult<Json<DealType>> {
-        Ok(Json(self.admin_write(req, move |tx, me| reflists::update(tx, me, id.0, body.0)).await?))
+    async fn update_deal_type(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<CompanyTypeInput>,
+    ) -> ApiResult<Json<DealType>> {
+        Ok(Json(
+            self.admin_write(req, move |tx, me| reflists::update(tx, me, id.0, body.0))
+                .await?,
+        ))
     }
 
     #[oai(path = "/deal-types/:id", method = "delete", tag = "Tag::Fields")]
     async fn delete_deal_type(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| reflists::delete::<DealType>(tx, me, id.0)).await?;
+        self.admin_write(req, move |tx, me| {
+            reflists::delete::<DealType>(tx, me, id.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
     /// Custom field definitions (archived ones included, flagged).
     #[oai(path = "/custom-fields", method = "get", tag = "Tag::Fields")]
-    async fn custom_fields(&self, req: &Request, entity: Query<Option<Entity>>) -> ApiResult<Json<FieldList>> {
+    async fn custom_fields(
+        &self,
+        req: &Request,
+        entity: Query<Option<Entity>>,
+    ) -> ApiResult<Json<FieldList>> {
         principal(&self.app, req).await?;
         Ok(Json(FieldList {
             items: self.app.store.read(|rx| custom::defs(rx, entity.0))?,
@@ -347,21 +507,36 @@ impl SalesApi {
     }
 
     #[oai(path = "/custom-fields", method = "post", tag = "Tag::Fields")]
-    async fn create_custom_field(&self, req: &Request, body: Json<FieldInput>) -> ApiResult<Created<FieldDef>> {
-        let f = self.admin_write(req, move |tx, me| custom::create(tx, me, body.0)).await?;
+    async fn create_custom_field(
+        &self,
+        req: &Request,
+        body: Json<FieldInput>,
+    ) -> ApiResult<Created<FieldDef>> {
+        let f = self
+            .admin_write(req, move |tx, me| custom::create(tx, me, body.0))
+            .await?;
         Ok(Created::Created(Json(f)))
     }
 
     /// Edits a field; options left out are archived, never deleted.
     #[oai(path = "/custom-fields/:id", method = "put", tag = "Tag::Fields")]
-    async fn update_custom_field(&self, req: &Request, id: Path<u64>, body: Json<FieldInput>) -> ApiResult<Json<FieldDef>> {
-        Ok(Json(self.admin_write(req, move |tx, me| custom::update(tx, me, id.0, body.0)).await?))
+    async fn update_custom_field(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<FieldInput>,
+    ) -> ApiResult<Json<FieldDef>> {
+        Ok(Json(
+            self.admin_write(req, move |tx, me| custom::update(tx, me, id.0, body.0))
+                .await?,
+        ))
     }
 
     /// Archives a field: stored values stay.
     #[oai(path = "/custom-fields/:id", method = "delete", tag = "Tag::Fields")]
     async fn archive_custom_field(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| custom::archive(tx, me, id.0)).await?;
+        self.admin_write(req, move |tx, me| custom::archive(tx, me, id.0))
+            .await?;
         Ok(NoContent::NoContent)
     }
 
@@ -394,7 +569,14 @@ impl SalesApi {
             LeadSort::TitleDesc => SortBy::NameDesc,
         };
         let page = self.app.store.read(|rx| {
-            leads::list(rx, &me, &f, sort, cursor.0.as_deref(), limit.0.unwrap_or(50) as usize)
+            leads::list(
+                rx,
+                &me,
+                &f,
+                sort,
+                cursor.0.as_deref(),
+                limit.0.unwrap_or(50) as usize,
+            )
         })?;
         Ok(Json(LeadPage {
             items: page.items,
@@ -405,7 +587,9 @@ impl SalesApi {
 
     #[oai(path = "/leads", method = "post", tag = "Tag::Leads")]
     async fn create_lead(&self, req: &Request, body: Json<LeadInput>) -> ApiResult<Created<Lead>> {
-        let l = self.admin_write(req, move |tx, me| leads::create(tx, me, body.0)).await?;
+        let l = self
+            .admin_write(req, move |tx, me| leads::create(tx, me, body.0))
+            .await?;
         Ok(Created::Created(Json(l)))
     }
 
@@ -416,13 +600,22 @@ impl SalesApi {
     }
 
     #[oai(path = "/leads/:id", method = "put", tag = "Tag::Leads")]
-    async fn update_lead(&self, req: &Request, id: Path<u64>, body: Json<LeadInput>) -> ApiResult<Json<Lead>> {
-        Ok(Json(self.admin_write(req, move |tx, me| leads::update(tx, me, id.0, body.0)).await?))
+    async fn update_lead(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<LeadInput>,
+    ) -> ApiResult<Json<Lead>> {
+        Ok(Json(
+            self.admin_write(req, move |tx, me| leads::update(tx, me, id.0, body.0))
+                .await?,
+        ))
     }
 
     #[oai(path = "/leads/:id", method = "delete", tag = "Tag::Leads")]
     async fn delete_lead(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| leads::delete(tx, me, id.0)).await?;
+        self.admin_write(req, move |tx, me| leads::delete(tx, me, id.0))
+            .await?;
         Ok(NoContent::NoContent)
     }
 
@@ -438,19 +631,33 @@ impl SalesApi {
     async fn lead_duplicates(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<Duplicates>> {
         let me = principal(&self.app, req).await?.user;
         let index = self.app.index.clone();
-        Ok(Json(self.app.store.read(|rx| leads::duplicates(rx, &index, &me, id.0))?))
+        Ok(Json(
+            self.app
+                .store
+                .read(|rx| leads::duplicates(rx, &index, &me, id.0))?,
+        ))
     }
 
     /// Turns the lead into a deal plus a new or existing contact and company, in one step.
     #[oai(path = "/leads/:id/convert", method = "post", tag = "Tag::Leads")]
-    async fn convert_lead(&self, req: &Request, id: Path<u64>, body: Json<ConvertInput>) -> ApiResult<Json<ConvertResult>> {
+    async fn convert_lead(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<ConvertInput>,
+    ) -> ApiResult<Json<ConvertResult>> {
         let me = principal(&self.app, req).await?.user;
         let by = me.id;
-        let c = self.admin_write(req, move |tx, me| leads::convert(tx, me, id.0, body.0)).await?;
+        let c = self
+            .admin_write(req, move |tx, me| leads::convert(tx, me, id.0, body.0))
+            .await?;
         self.publish("created", &c.deal, None, by);
         let today = self.today(&me);
         let deal = self.app.store.read(|rx| {
-            Ok(deals::row(&money::Converter::new(rx, today)?, c.deal.clone()))
+            Ok(deals::row(
+                &money::Converter::new(rx, today)?,
+                c.deal.clone(),
+            ))
         })?;
         Ok(Json(ConvertResult {
             deal,
@@ -511,42 +718,73 @@ impl SalesApi {
     }
 
     #[oai(path = "/deals", method = "post", tag = "Tag::Deals")]
-    async fn create_deal(&self, req: &Request, body: Json<DealInput>) -> ApiResult<Created<DealRow>> {
+    async fn create_deal(
+        &self,
+        req: &Request,
+        body: Json<DealInput>,
+    ) -> ApiResult<Created<DealRow>> {
         let me = principal(&self.app, req).await?.user;
-        let d = self.admin_write(req, move |tx, me| deals::create(tx, me, body.0)).await?;
+        let d = self
+            .admin_write(req, move |tx, me| deals::create(tx, me, body.0))
+            .await?;
         self.publish("created", &d, None, me.id);
         let today = self.today(&me);
-        Ok(Created::Created(Json(self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?)))
+        Ok(Created::Created(Json(
+            self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?,
+        )))
     }
 
     #[oai(path = "/deals/:id", method = "get", tag = "Tag::Deals")]
     async fn deal(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<DealRow>> {
         let me = principal(&self.app, req).await?.user;
         let today = self.today(&me);
-        Ok(Json(self.app.store.read(|rx| deals::get(rx, &me, id.0, today))?))
+        Ok(Json(
+            self.app.store.read(|rx| deals::get(rx, &me, id.0, today))?,
+        ))
     }
 
     /// Replaces every field of a deal (a stage change here is a move like any other).
     #[oai(path = "/deals/:id", method = "put", tag = "Tag::Deals")]
-    async fn update_deal(&self, req: &Request, id: Path<u64>, body: Json<DealInput>) -> ApiResult<Json<DealRow>> {
+    async fn update_deal(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<DealInput>,
+    ) -> ApiResult<Json<DealRow>> {
         let me = principal(&self.app, req).await?.user;
-        let (d, from) = self.admin_write(req, move |tx, me| deals::update(tx, me, id.0, body.0)).await?;
-        self.publish(if from.is_some() { "moved" } else { "updated" }, &d, from, me.id);
+        let (d, from) = self
+            .admin_write(req, move |tx, me| deals::update(tx, me, id.0, body.0))
+            .await?;
+        self.publish(
+            if from.is_some() { "moved" } else { "updated" },
+            &d,
+            from,
+            me.id,
+        );
         let today = self.today(&me);
-        Ok(Json(self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?))
+        Ok(Json(
+            self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?,
+        ))
     }
 
     #[oai(path = "/deals/:id", method = "delete", tag = "Tag::Deals")]
     async fn delete_deal(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
         let me = principal(&self.app, req).await?.user;
-        let d = self.admin_write(req, move |tx, me| deals::delete(tx, me, id.0)).await?;
+        let d = self
+            .admin_write(req, move |tx, me| deals::delete(tx, me, id.0))
+            .await?;
         self.publish("deleted", &d, None, me.id);
         Ok(NoContent::NoContent)
     }
 
     /// Moves a deal to another stage of its pipeline (kanban drag).
     #[oai(path = "/deals/:id/move", method = "post", tag = "Tag::Deals")]
-    async fn move_deal(&self, req: &Request, id: Path<u64>, body: Json<MoveInput>) -> ApiResult<Json<DealRow>> {
+    async fn move_deal(
+        &self,
+        req: &Request,
+        id: Path<u64>,
+        body: Json<MoveInput>,
+    ) -> ApiResult<Json<DealRow>> {
         let me = principal(&self.app, req).await?.user;
         let stage = body.stage_id;
         let (d, from) = self
@@ -556,7 +794,9 @@ impl SalesApi {
             self.publish("moved", &d, Some(from), me.id);
         }
         let today = self.today(&me);
-        Ok(Json(self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?))
+        Ok(Json(
+            self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?,
+        ))
     }
 
     #[oai(path = "/deals/:id/history", method = "get", tag = "Tag::Deals")]
@@ -604,7 +844,10 @@ impl SalesApi {
 
     /// Live events for open browsers (Server-Sent Events, event name `deal`).
     #[oai(path = "/events", method = "get", tag = "Tag::Deals")]
-    async fn events(&self, req: &Request) -> ApiResult<EventStream<futures_util::stream::BoxStream<'static, Event>>> {
+    async fn events(
+        &self,
+        req: &Request,
+    ) -> ApiResult<EventStream<futures_util::stream::BoxStream<'static, Event>>> {
         principal(&self.app, req).await?;
         let rx = self.app.events.subscribe();
         let stream = futures_util::stream::unfold(rx, |mut rx| async move {
@@ -617,12 +860,14 @@ impl SalesApi {
                 }
             }
         });
-        Ok(EventStream::new(Box::pin(stream) as futures_util::stream::BoxStream<'static, Event>)
-            .keep_alive(std::time::Duration::from_secs(20))
-            .to_event(|e| {
-                poem::web::sse::Event::message(poem_openapi::types::ToJSON::to_json_string(&e))
-                    .event_type("deal")
-            }))
+        Ok(
+            EventStream::new(Box::pin(stream) as futures_util::stream::BoxStream<'static, Event>)
+                .keep_alive(std::time::Duration::from_secs(20))
+                .to_event(|e| {
+                    poem::web::sse::Event::message(poem_openapi::types::ToJSON::to_json_string(&e))
+                        .event_type("deal")
+                }),
+        )
     }
 }
 

@@ -36,12 +36,12 @@ pub fn api_service(app: Arc<App>) -> OpenApiService<(api::Api, api_sales::SalesA
         "Korobka",
         env!("CARGO_PKG_VERSION"),
     )
-        .description(
-            "The Korobka CRM API. Sign in with the session cookie (and send `X-CSRF-Token` on \
+    .description(
+        "The Korobka CRM API. Sign in with the session cookie (and send `X-CSRF-Token` on \
              changes) or with `Authorization: Bearer <API token>`. Errors are \
              `application/problem+json` with a stable `code`.",
-        )
-        .server("/")
+    )
+    .server("/")
 }
 
 /// The OpenAPI document as served at /api/v1/openapi.json.
@@ -64,8 +64,30 @@ pub fn routes(app: Arc<App>) -> impl Endpoint {
         .with(Tracing)
 }
 
-/// Turns every non-API error (unknown route, wrong method…) into problem+json.
+/// Routes that answer without credentials.
+const OPEN_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/api/v1/health"),
+    ("GET", "/api/v1/setup"),
+    ("POST", "/api/v1/setup"),
+    ("POST", "/api/v1/auth/login"),
+];
+
+/// Turns every non-API error (unknown route, wrong method…) into problem+json, and answers
+/// 401 at once to a request that carries no credentials at all (before its body is parsed).
 async fn problem_for_errors<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
+    let open = OPEN_ROUTES
+        .iter()
+        .any(|(m, p)| req.method().as_str() == *m && req.uri().path() == *p);
+    let has_credentials =
+        req.headers().contains_key(header::AUTHORIZATION) || auth::session_cookie(&req).is_some();
+    if !open && !has_credentials && req.uri().path().starts_with("/api/v1/") {
+        return Ok(problem_response(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Sign-in required",
+            "sign in or send an API token",
+        ));
+    }
     match ep.call(req).await {
         Ok(r) => Ok(r.into_response()),
         Err(e) => {

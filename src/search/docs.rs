@@ -66,7 +66,10 @@ pub fn contact_doc(rx: &ReadTransaction, c: &Contact) -> Result<SearchDoc> {
 }
 
 pub fn lead_doc(l: &Lead) -> SearchDoc {
-    let amount = l.amount.map(|a| format!("{} {}", a.0, l.currency)).unwrap_or_default();
+    let amount = l
+        .amount
+        .map(|a| format!("{} {}", a.0, l.currency))
+        .unwrap_or_default();
     SearchDoc {
         kind: DocKind::Lead,
         id: l.id,
@@ -77,8 +80,16 @@ pub fn lead_doc(l: &Lead) -> SearchDoc {
             .filter(|s| !s.is_empty())
             .cloned()
             .collect(),
-        phones: if l.phone.is_empty() { vec![] } else { vec![l.phone.clone()] },
-        emails: if l.email.is_empty() { vec![] } else { vec![l.email.clone()] },
+        phones: if l.phone.is_empty() {
+            vec![]
+        } else {
+            vec![l.phone.clone()]
+        },
+        emails: if l.email.is_empty() {
+            vec![]
+        } else {
+            vec![l.email.clone()]
+        },
         text: vec![l.title.clone(), amount],
         owner_ids: l.responsible_id.into_iter().collect(),
     }
@@ -86,7 +97,9 @@ pub fn lead_doc(l: &Lead) -> SearchDoc {
 
 pub fn deal_doc(rx: &ReadTransaction, d: &Deal) -> Result<SearchDoc> {
     let company = match d.company_id {
-        Some(id) => store::get::<Company>(rx, id)?.map(|c| c.name).unwrap_or_default(),
+        Some(id) => store::get::<Company>(rx, id)?
+            .map(|c| c.name)
+            .unwrap_or_default(),
         None => String::new(),
     };
     let mut contacts = Vec::new();
@@ -95,7 +108,9 @@ pub fn deal_doc(rx: &ReadTransaction, d: &Deal) -> Result<SearchDoc> {
             contacts.push(c.full_name());
         }
     }
-    let stage = store::get::<Stage>(rx, d.stage_id)?.map(|s| s.name).unwrap_or_default();
+    let stage = store::get::<Stage>(rx, d.stage_id)?
+        .map(|s| s.name)
+        .unwrap_or_default();
     let amount = format!("{} {}", d.amount.0, d.currency);
     let mut names = vec![company.clone()];
     names.extend(contacts.iter().cloned());

@@ -168,7 +168,10 @@ fn invalid_input_names_the_fields_and_stores_nothing() {
     );
     assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
     let counts = admin.ok("/api/v1/counts");
-    assert_eq!(counts, json!({"companies": 0, "contacts": 0, "deals": 0, "leads": 0}));
+    assert_eq!(
+        counts,
+        json!({"companies": 0, "contacts": 0, "deals": 0, "leads": 0})
+    );
 }
 
 #[test]

@@ -5,5 +5,6 @@ mod access;
 mod common;
 mod crash;
 mod crm;
+mod sales;
 mod search;
 mod web;
