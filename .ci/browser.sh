@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Browser smoke test against the real binary: starts `korobka serve` on a free port over a
 # temp data folder, creates the admin through the setup API, then drives Debian's Chromium
-# with tests/browser/smoke.mjs. Set KOROBKA_REQUIRE_BROWSER=1 to make a missing browser fail.
+# with tests/browser/smoke.mjs and tests/browser/board.mjs. Set KOROBKA_REQUIRE_BROWSER=1 to make a missing browser fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${KOROBKA_BIN:-target/debug/korobka}
@@ -26,4 +26,12 @@ curl -fsS -X POST "$URL/api/v1/setup" -H 'content-type: application/json' \
   -d "{\"token\":\"$TOKEN\",\"login\":\"admin\",\"name\":\"Ada Admin\",\"password\":\"$PASSWORD\",\"language\":\"en\"}" >/dev/null
 cd tests/browser
 [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
-KOROBKA_URL=$URL KOROBKA_LOGIN=admin KOROBKA_PASSWORD=$PASSWORD node smoke.mjs
+export KOROBKA_URL=$URL KOROBKA_LOGIN=admin KOROBKA_PASSWORD=$PASSWORD
+passed=0
+failed=0
+# smoke: sign in, company, contact, search. board: a card dragged in one page moves in another.
+for t in smoke.mjs board.mjs; do
+  if node "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+done
+echo "browser: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
