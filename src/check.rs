@@ -7,7 +7,15 @@ use redb::{ReadTransaction, ReadableTable};
 
 use crate::{
     access::{ApiToken, Department, User, auth},
-    crm::{Company, CompanyType, Contact},
+    crm::{
+        Company, CompanyType, Contact,
+        custom::FieldDef,
+        deals::Deal,
+        leads::Lead,
+        money::{Currency, Rate},
+        pipelines::{LeadStatus, Pipeline, Stage},
+        reflists::{DealType, LeadSource},
+    },
     error::{Ctx, Result},
     search::DocKind,
     store::{self, IndexKey, Record, Store, tables},
@@ -82,13 +90,51 @@ fn check_sort_index(
 pub fn run(data_dir: &Path) -> Result<Report> {
     let mut rep = Report::default();
     let store = Store::open(&data_dir.join(crate::app::DB_FILE))?;
-    let (pending, outbox_seq, companies, contacts) = store.read(|rx| {
+    let (pending, outbox_seq, searchable) = store.read(|rx| {
         check_records::<User>(rx, &mut rep)?;
         check_records::<Department>(rx, &mut rep)?;
         check_records::<ApiToken>(rx, &mut rep)?;
         check_records::<CompanyType>(rx, &mut rep)?;
+        check_records::<Pipeline>(rx, &mut rep)?;
+        check_records::<Stage>(rx, &mut rep)?;
+        check_records::<LeadStatus>(rx, &mut rep)?;
+        check_records::<LeadSource>(rx, &mut rep)?;
+        check_records::<DealType>(rx, &mut rep)?;
+        check_records::<Currency>(rx, &mut rep)?;
+        check_records::<Rate>(rx, &mut rep)?;
+        check_records::<FieldDef>(rx, &mut rep)?;
         let companies = check_records::<Company>(rx, &mut rep)?;
         let contacts = check_records::<Contact>(rx, &mut rep)?;
+        let leads = check_records::<Lead>(rx, &mut rep)?;
+        let deals = check_records::<Deal>(rx, &mut rep)?;
+        check_sort_index(
+            rx,
+            tables::LEAD_BY_TITLE,
+            leads.len(),
+            "lead_by_title",
+            &mut rep,
+        )?;
+        check_sort_index(
+            rx,
+            tables::LEAD_BY_UPDATED,
+            leads.len(),
+            "lead_by_updated",
+            &mut rep,
+        )?;
+        check_sort_index(
+            rx,
+            tables::DEAL_BY_TITLE,
+            deals.len(),
+            "deal_by_title",
+            &mut rep,
+        )?;
+        check_sort_index(
+            rx,
+            tables::DEAL_BY_UPDATED,
+            deals.len(),
+            "deal_by_updated",
+            &mut rep,
+        )?;
         check_sort_index(
             rx,
             tables::COMPANY_BY_NAME,
@@ -129,8 +175,15 @@ pub fn run(data_dir: &Path) -> Result<Report> {
         Ok((
             pending,
             store::outbox_seq_in(rx)?,
-            companies.iter().map(|c| c.id).collect::<Vec<_>>(),
-            contacts.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec![
+                (
+                    DocKind::Company,
+                    companies.iter().map(|c| c.id).collect::<Vec<_>>(),
+                ),
+                (DocKind::Contact, contacts.iter().map(|c| c.id).collect()),
+                (DocKind::Lead, leads.iter().map(|c| c.id).collect()),
+                (DocKind::Deal, deals.iter().map(|c| c.id).collect()),
+            ],
         ))
     })?;
     let index = crate::search::IndexProbe::open(&data_dir.join(crate::app::INDEX_DIR))
@@ -141,7 +194,7 @@ pub fn run(data_dir: &Path) -> Result<Report> {
         index.num_docs()
     ));
     if pending == 0 || applied >= outbox_seq {
-        let want = (companies.len() + contacts.len()) as u64;
+        let want: u64 = searchable.iter().map(|(_, ids)| ids.len() as u64).sum();
         if index.num_docs() != want {
             rep.problems.push(format!(
                 "search index holds {} documents, the store {want} searchable records",
@@ -149,10 +202,7 @@ pub fn run(data_dir: &Path) -> Result<Report> {
             ));
         }
         let mut missing = 0;
-        for (kind, ids) in [
-            (DocKind::Company, &companies),
-            (DocKind::Contact, &contacts),
-        ] {
+        for (kind, ids) in &searchable {
             for id in ids {
                 if !index
                     .contains(kind.clone(), *id)

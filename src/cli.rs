@@ -65,6 +65,12 @@ enum Command {
         /// How many contacts to create.
         #[arg(long, default_value_t = 700)]
         contacts: usize,
+        /// How many deals to create (over three pipelines, in four currencies).
+        #[arg(long, default_value_t = 240)]
+        deals: usize,
+        /// How many leads to create.
+        #[arg(long, default_value_t = 40)]
+        leads: usize,
         /// Random seed: the same seed gives the same office.
         #[arg(long, default_value_t = 42)]
         seed: u64,
@@ -128,8 +134,19 @@ pub fn main() -> ExitCode {
         Command::Demo {
             companies,
             contacts,
+            deals,
+            leads,
             seed,
-        } => demo(&cli.data, companies, contacts, seed),
+        } => demo(
+            &cli.data,
+            crate::demo::Scale {
+                companies,
+                contacts,
+                deals,
+                leads,
+                seed,
+            },
+        ),
         Command::Version => {
             println!("korobka {}", env!("CARGO_PKG_VERSION"));
             Ok(())
@@ -144,17 +161,9 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn demo(data: &Path, companies: usize, contacts: usize, seed: u64) -> Result<(), Error> {
+fn demo(data: &Path, scale: crate::demo::Scale) -> Result<(), Error> {
     let app = App::open(data, OpenOptions::default())?;
-    let summary = crate::demo::fill(
-        &app.store,
-        app.now(),
-        &crate::demo::Scale {
-            companies,
-            contacts,
-            seed,
-        },
-    )?;
+    let summary = crate::demo::fill(&app.store, app.now(), &scale)?;
     indexer::catch_up(&app.store, &app.index)?;
     println!("{summary}");
     Ok(())

@@ -23,6 +23,8 @@ use crate::{
 pub struct Scale {
     pub companies: usize,
     pub contacts: usize,
+    pub deals: usize,
+    pub leads: usize,
     pub seed: u64,
 }
 
@@ -31,6 +33,8 @@ impl Default for Scale {
         Scale {
             companies: 300,
             contacts: 700,
+            deals: 240,
+            leads: 40,
             seed: 42,
         }
     }
@@ -512,8 +516,259 @@ pub fn fill(store: &Store, now: DateTime<Utc>, scale: &Scale) -> Result<String> 
         })?;
         made += n;
     }
+    let (deals_n, leads_n) =
+        pipeline(store, now, scale, &mut rng, &actor, &managers, &company_ids)?;
     Ok(format!(
-        "demo office ready: {} companies, {} contacts, users admin/owner/olena/taras/ekaterina/john with password {DEMO_PASSWORD:?} (change them!)",
+        "demo office ready: {} companies, {} contacts, {deals_n} deals in 3 pipelines, {leads_n} leads, users admin/owner/olena/taras/ekaterina/john with password {DEMO_PASSWORD:?} (change them!)",
         scale.companies, scale.contacts
     ))
+}
+
+const DEAL_TOPICS: &[&str] = &[
+    "Банер на головній",
+    "Огляд гаджета",
+    "Спонсорство подкасту",
+    "Нативна стаття",
+    "Відеоогляд",
+    "Розсилка партнерам",
+    "Google Ads campaign",
+    "Review video",
+    "Обзор смартфона",
+    "Интеграция в выпуск",
+];
+
+/// Rates, the three project pipelines with the Free and Project fields, deals spread over
+/// stages and currencies (some moved along), and leads.
+fn pipeline(
+    store: &Store,
+    now: DateTime<Utc>,
+    scale: &Scale,
+    rng: &mut StdRng,
+    actor: &User,
+    managers: &[User],
+    companies: &[(u64, String)],
+) -> Result<(usize, usize)> {
+    use crate::crm::{
+        custom::{self, Entity, FieldInput, FieldKind, OptionInput},
+        deals::{self, DealInput},
+        leads::{self, LeadInput},
+        money::{self, RateInput},
+        pipelines::{self, PipelineInput, StageKind},
+    };
+    let admin = User {
+        role: Role::Admin,
+        active: true,
+        ..actor.clone()
+    };
+    let today = now.date_naive();
+    let (projects, free, project) = store.write(Some(actor.id), now, |tx| {
+        for (code, old, new) in [
+            ("USD", "40.90", "41.25"),
+            ("EUR", "44.10", "44.80"),
+            ("RUB", "0.44", "0.45"),
+        ] {
+            for (days, rate) in [(30, old), (1, new)] {
+                money::set_rate(
+                    tx,
+                    &admin,
+                    code,
+                    RateInput {
+                        date: today - chrono::Duration::days(days),
+                        rate: rate.into(),
+                    },
+                )?;
+            }
+        }
+        // The seeded pipeline becomes the first project.
+        let reuse_seeded = tx.exists::<crate::crm::pipelines::Pipeline>(1)?
+            && tx
+                .ids_by(crate::store::tables::DEAL_BY_PIPELINE, 1)?
+                .is_empty();
+        let mut ids = Vec::new();
+        for (i, name) in ["keddr", "kaddr", "veddo"].into_iter().enumerate() {
+            let p = if i == 0 && reuse_seeded {
+                pipelines::update(
+                    tx,
+                    &admin,
+                    1,
+                    PipelineInput {
+                        name: name.into(),
+                        sort: 10,
+                        archived: false,
+                    },
+                )?
+            } else {
+                pipelines::create(
+                    tx,
+                    &admin,
+                    PipelineInput {
+                        name: name.into(),
+                        sort: 0,
+                        archived: false,
+                    },
+                )?
+            };
+            ids.push(p);
+        }
+        let field =
+            |name: &str, uk: &str, ru: &str, kind, required, options: Vec<&str>| FieldInput {
+                entity: Entity::Deal,
+                name: name.into(),
+                labels: crate::crm::company_types::Labels {
+                    en: name.into(),
+                    uk: uk.into(),
+                    ru: ru.into(),
+                },
+                kind,
+                required,
+                default: (kind == FieldKind::Boolean).then_some(serde_json::json!(false)),
+                sort: 0,
+                show_in_list: true,
+                filterable: true,
+                options: options
+                    .into_iter()
+                    .map(|l| OptionInput {
+                        id: None,
+                        label: l.into(),
+                        archived: false,
+                    })
+                    .collect(),
+                pipeline_ids: vec![],
+                archived: None,
+            };
+        let free = custom::create(
+            tx,
+            &admin,
+            field(
+                "Free",
+                "Безкоштовно",
+                "Бесплатно",
+                FieldKind::Boolean,
+                true,
+                vec![],
+            ),
+        )?;
+        let project = custom::create(
+            tx,
+            &admin,
+            field(
+                "Project",
+                "Проєкт",
+                "Проект",
+                FieldKind::Select,
+                false,
+                vec!["keddr", "kaddr", "veddo"],
+            ),
+        )?;
+        Ok((ids, free, project))
+    })?;
+    let currencies = ["UAH", "UAH", "UAH", "USD", "USD", "EUR", "RUB"];
+    let mut made = 0;
+    while made < scale.deals {
+        let n = 100.min(scale.deals - made);
+        store.write(Some(actor.id), now, |tx| {
+            for _ in 0..n {
+                let pi = rng.gen_range(0..projects.len());
+                let p = &projects[pi];
+                let company = companies.choose(rng).map(|(id, _)| *id);
+                let contacts = company
+                    .map(|c| tx.ids_by(crate::store::tables::CONTACT_BY_COMPANY, c))
+                    .transpose()?
+                    .unwrap_or_default();
+                let mut custom = crate::crm::custom::Values::new();
+                custom.insert(free.id.to_string(), serde_json::json!(rng.gen_bool(0.1)));
+                custom.insert(
+                    project.id.to_string(),
+                    serde_json::json!(project.options[pi].id),
+                );
+                let d = deals::create(
+                    tx,
+                    actor,
+                    DealInput {
+                        title: format!("{} — {}", pick(rng, DEAL_TOPICS), p.pipeline.name),
+                        pipeline_id: Some(p.pipeline.id),
+                        stage_id: None,
+                        amount: format!(
+                            "{}.{:02}",
+                            rng.gen_range(5..500) * 100,
+                            rng.gen_range(0..100)
+                        ),
+                        currency: pick(rng, &currencies).into(),
+                        company_id: company,
+                        contact_ids: contacts.choose(rng).copied().into_iter().collect(),
+                        customer_side_id: None,
+                        responsible_id: managers.choose(rng).map(|u| u.id),
+                        observer_ids: vec![],
+                        expected_close: Some(
+                            today + chrono::Duration::days(rng.gen_range(-10..60)),
+                        ),
+                        probability: Some(rng.gen_range(1..10) * 10),
+                        source_id: Some(rng.gen_range(1..=6)),
+                        type_id: Some(rng.gen_range(1..=3)),
+                        custom,
+                    },
+                )?;
+                // Move some along the pipeline, as a real week would.
+                let steps = rng.gen_range(0..p.stages.len());
+                let open: Vec<u64> = p
+                    .stages
+                    .iter()
+                    .filter(|s| s.kind == StageKind::Open)
+                    .map(|s| s.id)
+                    .collect();
+                for s in p.stages.iter().skip(1).take(steps) {
+                    if open.contains(&s.id) || rng.gen_bool(0.5) {
+                        deals::move_to_stage(tx, actor, d.id, s.id)?;
+                        if !open.contains(&s.id) {
+                            break;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        made += n;
+    }
+    let lead_people = [
+        "Ірина Бондар",
+        "Сергей Иванов",
+        "Emily Clarke",
+        "Тарас Мельник",
+        "Ольга Лебедева",
+    ];
+    store.write(Some(actor.id), now, |tx| {
+        let statuses = pipelines::lead_statuses_tx(tx)?;
+        let open: Vec<u64> = statuses
+            .iter()
+            .filter(|s| s.kind != crate::crm::pipelines::LeadStatusKind::Converted)
+            .map(|s| s.id)
+            .collect();
+        for i in 0..scale.leads {
+            let person = pick(rng, &lead_people);
+            leads::create(
+                tx,
+                actor,
+                LeadInput {
+                    title: format!("{} ({})", pick(rng, DEAL_TOPICS), i + 1),
+                    person_name: person.into(),
+                    company_name: format!("{} «{}»", pick(rng, CO_FORMS_UA), pick(rng, CO_WORDS)),
+                    phone: phone(rng),
+                    email: format!(
+                        "{}@{}",
+                        slug(person.split(' ').next().unwrap_or("lead")),
+                        pick(rng, DOMAINS)
+                    ),
+                    source_id: Some(rng.gen_range(1..=6)),
+                    responsible_id: managers.choose(rng).map(|u| u.id),
+                    amount: format!("{}", rng.gen_range(1..100) * 500),
+                    currency: pick(rng, &["UAH", "USD"]).into(),
+                    status_id: open.choose(rng).copied(),
+                    comments: String::new(),
+                    custom: Default::default(),
+                },
+            )?;
+        }
+        Ok(())
+    })?;
+    Ok((scale.deals, scale.leads))
 }

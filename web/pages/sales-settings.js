@@ -22,6 +22,16 @@ export const SALES_TABS = [
   { key: 'deal_types', path: 'deal-types', admin: true },
 ];
 
+// Rates derived after a base change come back with up to 28 decimals: show 6 significant digits of the fraction.
+export function fmtRate(r) {
+  const s = String(r == null ? '' : r);
+  const m = /^(-?\d+)\.(\d+)$/.exec(s);
+  if (!m || m[2].length <= 6) return s;
+  const n = Number(s);
+  const out = Math.abs(n) >= 1 ? n.toFixed(6) : n.toPrecision(6);
+  return out.includes('.') ? out.replace(/0+$/, '').replace(/\.$/, '') : out;
+}
+
 export function SalesSettings({ path }) {
   const seg = path.split('/')[2] || '';
   switch (seg) {
@@ -122,7 +132,6 @@ function StepList({ items, kinds, kindPrefix, api: ops, notEmptyCode, notEmptyTe
     ${moving ? html`<${Modal} title=${t('sales.move_title', { name: moving.item.name })} onClose=${() => setMoving(null)}>
       <form class="form" onSubmit=${doMove} data-testid="move-form">
         <p>${notEmptyText}</p>
-        ${moving.detail ? html`<p class="muted small">${moving.detail}</p>` : null}
         <${ErrorBox} error=${moving.err ? errText(moving.err) : null} />
         <${Field} label=${t('sales.move_to')} name="move_to">
           <${Select} name="move_to" value=${moving.to} onChange=${(v) => setMoving({ ...moving, to: v })}
@@ -287,7 +296,7 @@ function Currencies() {
         <//>
         <button class="btn" type="button" disabled=${base === cur.base} data-testid="change-base" onClick=${changeBase}>${t('cur.base_change')}</button>
       </div>
-      <p class="rate-explain" data-testid="rate-explain">${t('cur.explain', { code: ex.code, rate: ex.rate.rate, base: cur.base })}</p>
+      <p class="rate-explain" data-testid="rate-explain">${t('cur.explain', { code: ex.code, rate: fmtRate(ex.rate.rate), base: cur.base })}</p>
       <p class="muted small">${t('cur.rule')}</p>
     </section>
     <div class="table-wrap"><table class="table" data-testid="currencies-table">
@@ -300,7 +309,7 @@ function Currencies() {
         <td data-label=${t('f.active')}><label class="check"><input type="checkbox" checked=${c.active} disabled=${c.code === cur.base}
           data-testid="currency-active" onChange=${(e) => setActive(c, e.currentTarget.checked)} /> ${c.active ? t('common.yes') : t('common.no')}</label></td>
         <td data-label=${t('cur.rate')} class="nowrap">${c.code === cur.base ? html`<span class="muted">1 ${c.code} = 1 ${cur.base}</span>`
-          : c.rate ? html`<span data-testid="currency-rate">1 ${c.code} = <strong>${c.rate.rate}</strong> ${cur.base}</span> <span class="muted small">${t('cur.since', { day: fmtDay(c.rate.date) })}</span>`
+          : c.rate ? html`<span data-testid="currency-rate">1 ${c.code} = <strong title=${c.rate.rate}>${fmtRate(c.rate.rate)}</strong> ${cur.base}</span> <span class="muted small">${t('cur.since', { day: fmtDay(c.rate.date) })}</span>`
           : html`<span class="warn-text">${t('cur.no_rate')}</span>`}</td>
         <td class="nowrap">
           <button class="btn btn-small" onClick=${() => setEdit({ ...c })}>${t('common.edit')}</button>
@@ -386,7 +395,7 @@ function Rates({ code, cur, onChanged, onClose }) {
       <thead><tr><th>${t('cur.date')}</th><th>${t('cur.rate')}</th><th>${t('cur.entered')}</th><th></th></tr></thead>
       <tbody>${items.map((r) => html`<tr key=${r.date} data-testid="rate-row">
         <td data-label=${t('cur.date')} class="nowrap">${fmtDay(r.date)}</td>
-        <td data-label=${t('cur.rate')} class="nowrap">1 ${code} = <strong>${r.rate}</strong> ${r.quote || cur.base}</td>
+        <td data-label=${t('cur.rate')} class="nowrap">1 ${code} = <strong title=${r.rate}>${fmtRate(r.rate)}</strong> ${r.quote || cur.base}</td>
         <td data-label=${t('cur.entered')} class="muted">${r.entered_by != null ? userName(r.entered_by) : ''}${r.entered_at ? ' · ' + fmtDateTime(r.entered_at) : ''}</td>
         <td><button class="btn btn-small btn-danger-outline" data-testid="rate-delete" onClick=${() => del(r)}>${t('common.delete')}</button></td>
       </tr>`)}</tbody></table></div>`}
