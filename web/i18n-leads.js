@@ -63,6 +63,7 @@ export default {
   'convert.choose_contact': ['Choose the contact to link.', 'Оберіть контакт для прив’язки.', 'Выберите контакт для привязки.'],
   'convert.choose_company': ['Choose the company to link.', 'Оберіть компанію для прив’язки.', 'Выберите компанию для привязки.'],
   'convert.submit': ['Convert into a deal', 'Конвертувати в угоду', 'Конвертировать в сделку'],
+  'convert.cf_required': ['a required deal field; the conversion cannot fill it in. An administrator can give it a default value (Settings → Custom fields), or create the deal by hand.', 'обов’язкове поле угоди; конвертація не може його заповнити. Адміністратор може задати йому значення за замовчуванням (Налаштування → Користувацькі поля) або створіть угоду вручну.', 'обязательное поле сделки; конвертация не может его заполнить. Администратор может задать ему значение по умолчанию (Настройки → Пользовательские поля) или создайте сделку вручную.'],
   'convert.done': ['Lead converted', 'Лід конвертовано', 'Лид конвертирован'],
   'convert.conflict': ['The lead could not be converted:', 'Лід не вдалося конвертувати:', 'Лид не удалось конвертировать:'],
   'convert.already': ['This lead is already converted:', 'Цей лід вже конвертовано:', 'Этот лид уже конвертирован:'],

@@ -254,6 +254,7 @@ pub fn get(rx: &ReadTransaction, actor: &User, id: u64) -> Result<Company> {
 }
 
 pub struct Filter {
+    pub custom: Vec<(u64, String)>,
     pub responsible_id: Option<u64>,
     pub type_id: Option<u64>,
 }
@@ -275,6 +276,7 @@ pub fn list(
             .map(|t| store::ids_by(rx, tables::COMPANY_BY_TYPE, t))
             .transpose()?,
     ]);
+    let only = super::custom::narrow::<Company>(rx, only, &f.custom, |r| &r.custom)?;
     let mut page = listing::page(rx, &SORT, sort, cursor, limit, only)?;
     page.items = page
         .items

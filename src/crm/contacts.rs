@@ -271,6 +271,7 @@ pub fn get(rx: &ReadTransaction, actor: &User, id: u64) -> Result<Contact> {
 }
 
 pub struct Filter {
+    pub custom: Vec<(u64, String)>,
     pub responsible_id: Option<u64>,
     pub company_id: Option<u64>,
 }
@@ -292,5 +293,6 @@ pub fn list(
             .map(|c| store::ids_by(rx, tables::CONTACT_BY_COMPANY, c))
             .transpose()?,
     ]);
+    let only = super::custom::narrow::<Contact>(rx, only, &f.custom, |r| &r.custom)?;
     listing::page(rx, &SORT, sort, cursor, limit, only)
 }

@@ -625,6 +625,34 @@ pub fn check_filters(
     Ok(out)
 }
 
+/// Narrows a list's candidate ids (None = every record) to those whose custom values match
+/// the `cf.<id>` filters.
+pub fn narrow<R: Record>(
+    rx: &ReadTransaction,
+    only: Option<Vec<u64>>,
+    filters: &[(u64, String)],
+    custom_of: fn(&R) -> &Values,
+) -> Result<Option<Vec<u64>>> {
+    if filters.is_empty() {
+        return Ok(only);
+    }
+    let cf = check_filters(rx, filters)?;
+    let candidates: Vec<R> = match only {
+        Some(ids) => ids
+            .into_iter()
+            .filter_map(|id| store::get::<R>(rx, id).transpose())
+            .collect::<Result<_>>()?,
+        None => store::all(rx)?,
+    };
+    Ok(Some(
+        candidates
+            .iter()
+            .filter(|r| all_match(&cf, custom_of(r)))
+            .map(|r| r.id())
+            .collect(),
+    ))
+}
+
 pub fn all_match(filters: &[(FieldDef, String)], custom: &Values) -> bool {
     filters
         .iter()

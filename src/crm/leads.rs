@@ -290,23 +290,7 @@ pub fn list(
         by(tables::LEAD_BY_RESPONSIBLE, f.responsible_id)?,
         by(tables::LEAD_BY_SOURCE, f.source_id)?,
     ]);
-    if !f.custom.is_empty() {
-        let cf = custom::check_filters(rx, &f.custom)?;
-        let candidates: Vec<Lead> = match only {
-            Some(ids) => ids
-                .into_iter()
-                .filter_map(|id| store::get::<Lead>(rx, id).transpose())
-                .collect::<Result<_>>()?,
-            None => store::all(rx)?,
-        };
-        only = Some(
-            candidates
-                .into_iter()
-                .filter(|l| custom::all_match(&cf, &l.custom))
-                .map(|l| l.id)
-                .collect(),
-        );
-    }
+    only = custom::narrow::<Lead>(rx, only, &f.custom, |l| &l.custom)?;
     listing::page(rx, &SORT, sort, cursor, limit, only)
 }
 

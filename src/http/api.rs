@@ -580,7 +580,7 @@ impl Api {
         Ok(NoContent::NoContent)
     }
 
-    /// Companies, one page at a time, sorted and filtered.
+    /// Companies, one page at a time, sorted and filtered (custom fields: `cf.<id>=value`).
     #[oai(path = "/companies", method = "get", tag = "Tag::Crm")]
     async fn companies(
         &self,
@@ -593,6 +593,7 @@ impl Api {
     ) -> ApiResult<Json<CompanyPage>> {
         let me = principal(&self.app, req).await?.user;
         let f = companies::Filter {
+            custom: crate::crm::custom::filters_from_query(req.uri().query().unwrap_or("")),
             responsible_id: responsible_id.0,
             type_id: type_id.0,
         };
@@ -673,6 +674,7 @@ impl Api {
                 rx,
                 &me,
                 &contacts::Filter {
+                    custom: Vec::new(),
                     responsible_id: None,
                     company_id: Some(id.0),
                 },
@@ -692,7 +694,7 @@ impl Api {
         history_out(&self.app, Kind::Company, id.0)
     }
 
-    /// Contacts, one page at a time, sorted (by last name) and filtered.
+    /// Contacts, one page at a time, sorted (by last name) and filtered (custom fields: `cf.<id>=value`).
     #[oai(path = "/contacts", method = "get", tag = "Tag::Crm")]
     async fn contacts(
         &self,
@@ -705,6 +707,7 @@ impl Api {
     ) -> ApiResult<Json<ContactPage>> {
         let me = principal(&self.app, req).await?.user;
         let f = contacts::Filter {
+            custom: crate::crm::custom::filters_from_query(req.uri().query().unwrap_or("")),
             responsible_id: responsible_id.0,
             company_id: company_id.0,
         };

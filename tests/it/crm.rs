@@ -386,3 +386,51 @@ fn contact_round_trip_keeps_every_field() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[test]
+fn companies_and_contacts_carry_custom_fields_and_filter_on_them() {
+    let (_s, admin) = Server::with_admin();
+    let vip = admin.create(
+        "/api/v1/custom-fields",
+        json!({"entity": "contact", "name": "VIP", "kind": "boolean", "filterable": true}),
+    );
+    let note = admin.create(
+        "/api/v1/custom-fields",
+        json!({"entity": "company", "name": "Contract no.", "kind": "text", "required": true}),
+    );
+    let (vk, nk) = (vip["id"].to_string(), note["id"].to_string());
+    let (st, v) = admin.post("/api/v1/companies", json!({"name": "Acme"}));
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["fields"][0]["field"], format!("custom.{nk}"));
+    let co = admin.create(
+        "/api/v1/companies",
+        json!({"name": "Acme", "custom": {nk.clone(): "Д-17/2026"}}),
+    );
+    assert_eq!(co["custom"][&nk], "Д-17/2026");
+    admin.create(
+        "/api/v1/contacts",
+        json!({"first_name": "A", "custom": {vk.clone(): true}}),
+    );
+    admin.create(
+        "/api/v1/contacts",
+        json!({"first_name": "B", "custom": {vk.clone(): false}}),
+    );
+    admin.create("/api/v1/contacts", json!({"first_name": "C"}));
+    let p = admin.ok(&format!("/api/v1/contacts?cf.{vk}=true"));
+    assert_eq!(p["total"], 1);
+    assert_eq!(p["items"][0]["first_name"], "A");
+    assert_eq!(
+        admin.ok(&format!("/api/v1/contacts?cf.{vk}=false"))["total"],
+        1
+    );
+    // A field that is not filterable cannot be filtered on.
+    let (st, v) = admin.get(&format!("/api/v1/companies?cf.{nk}=x"));
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // Unknown custom keys are refused.
+    let (st, v) = admin.post(
+        "/api/v1/contacts",
+        json!({"first_name": "D", "custom": {"999": 1}}),
+    );
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["fields"][0]["field"], "custom.999");
+}

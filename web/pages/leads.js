@@ -515,6 +515,7 @@ export function LeadConvert({ params }) {
   const [f, setF] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const dealDefs = useCustomFields('deal');
   useEffect(() => {
     loadPipelines(true).catch(setLoadErr);
     api.get('/leads/' + id).then((l) => {
@@ -570,7 +571,18 @@ export function LeadConvert({ params }) {
     if (error.code === 'local') errBox = error.message;
     else if (error.status === 409) errBox = t('convert.conflict') + (error.detail ? ' ' + error.detail : '');
     else if (error.code === 'validation') {
-      errBox = html`${t('common.fix_fields')}<ul class="err-list">${error.fields.map((x) => html`<li><span class="mono">${x.field}</span>: ${x.message || x.code}</li>`)}</ul>`;
+      // A required deal field the conversion cannot fill (the convert request carries no custom values):
+      // name it by its label and say how to get past it, instead of showing "deal.custom.1".
+      const fieldText = (x) => {
+        const m = /^deal\.custom\.(\d+)$/.exec(x.field || '');
+        if (m) {
+          const def = (dealDefs || []).find((d) => String(d.id) === m[1]);
+          const label = def ? cfLabel(def) : '#' + m[1];
+          return html`<strong>${label}</strong>: ${x.code === 'required' ? t('convert.cf_required', { name: label }) : (x.message || x.code)}`;
+        }
+        return html`<span class="mono">${x.field}</span>: ${x.message || x.code}`;
+      };
+      errBox = html`${t('common.fix_fields')}<ul class="err-list">${error.fields.map((x) => html`<li>${fieldText(x)}</li>`)}</ul>`;
     } else errBox = errorText(error);
   }
   return html`<div class="page lead-convert">
