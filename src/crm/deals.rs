@@ -66,6 +66,8 @@ impl Record for Deal {
     const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::DEALS;
     const NAME: &'static str = "deal";
     const SEARCHABLE: bool = true;
+    /// The stage change itself is in the history; its timestamp would only repeat it.
+    const HISTORY_SKIP: &'static [&'static str] = &["stage_changed_at"];
     fn id(&self) -> u64 {
         self.id
     }
