@@ -3,6 +3,7 @@ import { html, useState, useEffect, useRef } from './lib.js';
 import { t, fmtDateTime, fmtDay } from './i18n.js';
 import { getState, useStore } from './store.js';
 import { Link } from './router.js';
+import { CfValue, cfLabel, useCustomFields } from './customfields.js';
 
 export const PHONE_KINDS = ['work', 'mobile', 'home', 'fax', 'other'];
 export const EMAIL_KINDS = ['work', 'personal', 'other'];
@@ -207,19 +208,54 @@ function fieldLabel(f) {
   return s === key ? f : s;
 }
 
-export function History({ items, companyNames = {} }) {
+// A change of the whole `custom` object becomes one change per custom field that differs ("custom.<id>").
+export function expandCustomChanges(changes) {
+  const out = [];
+  for (const c of changes || []) {
+    if (c.field === 'custom' && (c.old == null || typeof c.old === 'object') && (c.new == null || typeof c.new === 'object')) {
+      const o = c.old || {}; const n = c.new || {};
+      for (const k of new Set([...Object.keys(o), ...Object.keys(n)])) {
+        if (JSON.stringify(o[k]) !== JSON.stringify(n[k])) out.push({ field: 'custom.' + k, old: o[k], new: n[k] });
+      }
+    } else out.push(c);
+  }
+  return out;
+}
+
+// `entity` (company, contact) names the custom field definitions used for "custom" changes.
+export function History({ items, companyNames = {}, entity }) {
+  const defs = useCustomFields(entity || 'company');
   if (!items) return html`<${Spinner} />`;
   if (items.length === 0) return html`<p class="muted">${t('history.empty')}</p>`;
+  const defOf = (field) => {
+    const m = /^custom\.(\d+)$/.exec(field);
+    return m ? { id: m[1], def: entity ? (defs || []).find((d) => String(d.id) === m[1]) : null } : null;
+  };
+  const label = (field) => {
+    const c = defOf(field);
+    if (!c) return fieldLabel(field);
+    return c.def ? cfLabel(c.def) : t('history.custom_field', { id: c.id });
+  };
+  const value = (field, v) => {
+    const c = defOf(field);
+    if (!c) return histValue(field, v, { companyNames });
+    if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) return html`<span class="muted">${t('common.none')}</span>`;
+    if (c.def) return html`<${CfValue} def=${c.def} value=${v} short />`;
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  };
   return html`<ol class="history" data-testid="history">
-    ${items.map((e) => html`<li>
+    ${items.map((e) => {
+      const changes = expandCustomChanges(e.changes);
+      return html`<li>
       <div class="history-head"><strong>${e.user_name || (e.user_id != null ? userName(e.user_id) : t('common.system'))}</strong>
         ${' '}<span>${t('history.' + (e.action || 'updated'))}</span>
         ${' '}<time class="muted" datetime=${e.at}>${fmtDateTime(e.at)}</time></div>
-      ${e.action !== 'created' && e.changes && e.changes.length ? html`<ul class="changes">
-        ${e.changes.map((c) => html`<li><span class="ch-field">${fieldLabel(c.field)}:</span>
-          <span class="ch-old">${histValue(c.field, c.old, { companyNames })}</span> → <span class="ch-new">${histValue(c.field, c.new, { companyNames })}</span></li>`)}
+      ${e.action !== 'created' && changes.length ? html`<ul class="changes">
+        ${changes.map((c) => html`<li><span class="ch-field">${label(c.field)}:</span>
+          <span class="ch-old">${value(c.field, c.old)}</span> → <span class="ch-new">${value(c.field, c.new)}</span></li>`)}
       </ul>` : null}
-    </li>`)}
+    </li>`;
+    })}
   </ol>`;
 }
 

@@ -214,6 +214,7 @@ const S = {
 
   // history
   'history.title': ['History', 'Історія', 'История'],
+  'history.custom_field': ['Custom field #{id}', 'Користувацьке поле #{id}', 'Пользовательское поле #{id}'],
   'history.empty': ['No changes recorded.', 'Змін не зафіксовано.', 'Изменений не зафиксировано.'],
   'history.created': ['created the record', 'створив запис', 'создал запись'],
   'history.updated': ['changed', 'змінив', 'изменил'],

@@ -172,7 +172,7 @@ export function CompanyView({ params }) {
       </section>
       <section class="panel span2">
         <h2>${t('history.title')}</h2>
-        <${History} items=${hist} />
+        <${History} entity="company" items=${hist} />
       </section>
     </div>
     ${dialog}

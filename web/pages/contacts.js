@@ -125,7 +125,7 @@ export function ContactView({ params }) {
       </section>
       <section class="panel">
         <h2>${t('history.title')}</h2>
-        <${History} items=${hist} companyNames=${companyNames} />
+        <${History} entity="contact" items=${hist} companyNames=${companyNames} />
       </section>
     </div>
     ${dialog}
