@@ -470,7 +470,7 @@ pub fn row(conv: &Converter, deal: Deal) -> DealRow {
     let c = conv.convert(deal.amount.0, &deal.currency);
     DealRow {
         base_amount: c.as_ref().map(|c| Money::new(c.amount)),
-        rate: c.as_ref().map(|c| c.rate.normalize()),
+        rate: c.as_ref().map(|c| money::display_rate(c.rate)),
         rate_date: c.and_then(|c| c.rate_date),
         company_name: None,
         deal,

@@ -438,6 +438,9 @@ pub struct ConvertInput {
     pub deal_title: Option<String>,
     pub contact: Option<LinkChoice>,
     pub company: Option<LinkChoice>,
+    /// Custom field values of the new deal (required deal fields must be filled here).
+    #[oai(default)]
+    pub custom: Values,
 }
 
 pub struct Converted {
@@ -584,7 +587,7 @@ pub fn convert(tx: &mut Tx, actor: &User, id: u64, input: ConvertInput) -> Resul
             probability: None,
             source_id: lead.source_id,
             type_id: None,
-            custom: Values::new(),
+            custom: input.custom,
         },
         lead.id,
     )

@@ -84,6 +84,16 @@ fn rate_key(code: &str, date: NaiveDate, id: u64) -> Vec<u8> {
     k
 }
 
+/// A rate as shown: as entered, or (for a rate derived through an earlier base) cut to 10
+/// decimals. Conversions use the full precision.
+pub fn display_rate(d: Decimal) -> Decimal {
+    if d.scale() > 10 {
+        d.round_dp(10).normalize()
+    } else {
+        d
+    }
+}
+
 /// Rounds to cents, half away from zero, and shows two decimals.
 pub fn cents(d: Decimal) -> Decimal {
     let mut r = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
@@ -315,7 +325,7 @@ fn parse_rate(p: &mut Problems, s: &str) -> Option<Decimal> {
         return None;
     }
     match cleaned.parse::<Decimal>() {
-        Ok(d) if d > Decimal::ZERO && d.scale() <= 10 => Some(d.normalize()),
+        Ok(d) if d > Decimal::ZERO && d.scale() <= 10 => Some(d),
         _ => {
             p.add(
                 "rate",
@@ -509,7 +519,7 @@ pub fn list(rx: &ReadTransaction, today: NaiveDate) -> Result<Currencies> {
                 let rate = match conv.rate(&c.code) {
                     Some((r, Some(d))) => Some(CurrentRate {
                         date: d,
-                        rate: r.normalize(),
+                        rate: display_rate(r),
                     }),
                     _ => None,
                 };

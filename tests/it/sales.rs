@@ -326,12 +326,32 @@ fn a_lead_becomes_a_deal_with_an_existing_company_found_as_a_duplicate() {
     );
 
     let pipeline = admin.ok("/api/v1/pipelines")["items"][0].clone();
+    // A required deal field must be given with the conversion.
+    let free = admin.create(
+        "/api/v1/custom-fields",
+        json!({"entity": "deal", "name": "Free", "kind": "boolean", "required": true}),
+    );
+    let body = json!({"pipeline_id": id(&pipeline), "contact": {"action": "create"},
+                      "company": {"action": "link", "id": id(&romashka)}});
     let (st, v) = admin.post(
         &format!("/api/v1/leads/{}/convert", id(&lead)),
-        json!({"pipeline_id": id(&pipeline), "contact": {"action": "create"},
-               "company": {"action": "link", "id": id(&romashka)}}),
+        body.clone(),
     );
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(
+        v["fields"][0]["field"],
+        format!("deal.custom.{}", id(&free))
+    );
+    assert_eq!(
+        admin.ok("/api/v1/companies/1")["contact_count"],
+        0,
+        "nothing of the failed conversion stays"
+    );
+    let mut body = body;
+    body["custom"] = json!({id(&free).to_string(): false});
+    let (st, v) = admin.post(&format!("/api/v1/leads/{}/convert", id(&lead)), body);
     assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["deal"]["custom"][id(&free).to_string()], false);
     let deal = &v["deal"];
     assert_eq!(deal["title"], "Реклама на keddr.com");
     assert_eq!(deal["company_id"], id(&romashka));

@@ -524,6 +524,7 @@ export function LeadConvert({ params }) {
         pipeline_id: '', stage_id: '', deal_title: l.title,
         contact: { action: l.person_name ? 'create' : 'none', id: null },
         company: { action: l.company_name ? 'create' : 'none', id: null },
+        custom: null,
       });
     }).catch(setLoadErr);
     api.get(`/leads/${id}/duplicates`).then((r) => setDups({ contacts: r.contacts || [], companies: r.companies || [] }))
@@ -558,6 +559,7 @@ export function LeadConvert({ params }) {
       stage_id: f.stage_id === '' ? null : Number(f.stage_id),
       deal_title: f.deal_title.trim() || null,
       contact: side(f.contact), company: side(f.company),
+      custom: cleanCustom(f.custom ?? defaultCustom(dealDefs || [], f.pipeline_id), dealDefs, f.pipeline_id),
     };
     try {
       const r = await api.post(`/leads/${id}/convert`, body);
@@ -606,6 +608,10 @@ export function LeadConvert({ params }) {
           <//>
         </div>
         ${lead.amount ? html`<p class="muted small">${t('convert.amount_carried', { amount: fmtMoney(lead.amount, lead.currency) })}</p>` : null}
+        <${CustomFieldsForm} entity="deal" pipelineId=${f.pipeline_id}
+          value=${f.custom ?? defaultCustom(dealDefs || [], f.pipeline_id)}
+          onChange=${(v) => setF({ ...f, custom: v })}
+          errors=${Object.fromEntries(Object.entries(errs).filter(([k]) => k.startsWith('deal.')).map(([k, v]) => [k.slice(5), v]))} />
         ${pipelines.length === 0 && store.pipelines ? html`<div class="alert alert-error">${t('convert.no_pipelines')}</div>` : null}
       </section>
       <div class="two-col">
