@@ -669,6 +669,7 @@ fn pipeline(
         store.write(Some(actor.id), now, |tx| {
             for _ in 0..n {
                 let pi = rng.gen_range(0..projects.len());
+                let currency = pick(rng, &currencies);
                 let p = &projects[pi];
                 let company = companies.choose(rng).map(|(id, _)| *id);
                 let contacts = company
@@ -688,12 +689,18 @@ fn pipeline(
                         title: format!("{} — {}", pick(rng, DEAL_TOPICS), p.pipeline.name),
                         pipeline_id: Some(p.pipeline.id),
                         stage_id: None,
+                        // Ad deals: tens of thousands of hryvnias, hundreds to a few thousand dollars.
                         amount: format!(
                             "{}.{:02}",
-                            rng.gen_range(5..500) * 100,
+                            rng.gen_range(20..400)
+                                * match currency {
+                                    "UAH" => 100,
+                                    "RUB" => 200,
+                                    _ => 3,
+                                },
                             rng.gen_range(0..100)
                         ),
-                        currency: pick(rng, &currencies).into(),
+                        currency: currency.into(),
                         company_id: company,
                         contact_ids: contacts.choose(rng).copied().into_iter().collect(),
                         customer_side_id: None,

@@ -763,7 +763,7 @@ export function DealView({ params }) {
           <tbody>${log.map((x) => html`<tr>
             <td data-label=${t('f.stage')}><${StageName} stage=${stageById(st.pipelines, x.stage_id)} id=${x.stage_id} /></td>
             <td data-label=${t('deals.entered')}>${fmtDateTime(x.entered_at)}${x.by != null ? html`<div class="muted small">${userName(x.by)}</div>` : null}</td>
-            <td data-label=${t('deals.time_in_stage')} class="num nowrap">${humanDuration(x.seconds)}${x.left_at ? null : html`<div class="muted small">${t('deals.so_far')}</div>`}</td>
+            <td data-label=${t('deals.time_in_stage')} class="num">${humanDuration(x.seconds)}${x.left_at ? null : html`<div class="muted small">${t('deals.so_far')}</div>`}</td>
           </tr>`)}</tbody>
         </table>`}
       </section>
