@@ -303,6 +303,24 @@ pub fn add_stage(tx: &mut Tx, actor: &User, pipeline_id: u64, input: StageInput)
     Ok(s)
 }
 
+/// A new order must name every item exactly once.
+fn same_set(
+    have: impl Iterator<Item = u64>,
+    given: &[u64],
+    field: &str,
+    message: &str,
+) -> Result<()> {
+    let mut want: Vec<u64> = have.collect();
+    let mut got = given.to_vec();
+    want.sort_unstable();
+    got.sort_unstable();
+    if want == got {
+        Ok(())
+    } else {
+        Err(Error::field(field, "invalid_value", message))
+    }
+}
+
 fn open_stages_left(stages: &[Stage], without: u64) -> usize {
     stages
         .iter()
@@ -344,17 +362,12 @@ pub fn reorder_stages(
     allow(actor, Permission::ManageReferenceLists)?;
     let pipeline: Pipeline = tx.must(pipeline_id)?;
     let stages = stages_of_tx(tx, pipeline_id)?;
-    let mut want: Vec<u64> = stages.iter().map(|s| s.id).collect();
-    let mut got = ids.to_vec();
-    want.sort_unstable();
-    got.sort_unstable();
-    if want != got {
-        return Err(Error::field(
-            "stage_ids",
-            "invalid_value",
-            "must list every stage of the pipeline exactly once",
-        ));
-    }
+    same_set(
+        stages.iter().map(|s| s.id),
+        ids,
+        "stage_ids",
+        "must list every stage of the pipeline exactly once",
+    )?;
     for (i, id) in ids.iter().enumerate() {
         let old = stages
             .iter()

@@ -626,7 +626,8 @@ function CfEditor({ item, onClose, onSaved }) {
 }
 
 // ---------- lead sources, deal types (the pattern of company types) ----------
-function RefList({ apiPath, load, storeKey, testid }) {
+// One editor for every reference list (company types, lead sources, deal types).
+export function RefList({ apiPath, load, storeKey, testid }) {
   const st = useStore();
   const [err, setErr] = useState(null);
   const [edit, setEdit] = useState(null);

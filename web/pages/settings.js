@@ -4,7 +4,7 @@ import { api, loadUsers, loadTypes, loadDepartments } from '../api.js';
 import { t, fmtDateTime, LANGS, timeZones, setLang } from '../i18n.js';
 import { useStore, setState, getState, toast } from '../store.js';
 import { Link, navigate, match } from '../router.js';
-import { SalesSettings, SALES_TABS } from './sales-settings.js';
+import { SalesSettings, SALES_TABS, RefList } from './sales-settings.js';
 import {
   Field, TextInput, Select, ErrorBox, Spinner, NotFound, PageHead, Modal,
   fieldErrors, errorText, useConfirm, useEscape, typeLabel, userName,
@@ -29,7 +29,7 @@ export function SettingsPage({ path }) {
   else if (path === '/settings/users/new') body = html`<${UserForm} key="new" />`;
   else if ((m = match('/settings/users/:id', path))) body = html`<${UserForm} key=${m.id} id=${m.id} />`;
   else if (path === '/settings/departments') body = html`<${Departments} />`;
-  else if (path === '/settings/company-types') body = html`<${CompanyTypes} />`;
+  else if (path === '/settings/company-types') body = html`<${RefList} apiPath="/company-types" load=${loadTypes} storeKey="types" testid="types" />`;
   else if (SALES_TABS.some((x) => path === '/settings/' + (x.path || x.key) || path.startsWith('/settings/' + (x.path || x.key) + '/'))) body = html`<${SalesSettings} path=${path} />`;
   else if (path !== '/settings') body = html`<${NotFound} />`;
   return html`<div class="page">
@@ -273,80 +273,6 @@ function DeptEditor({ dep, items, onClose }) {
 }
 
 // ---------- company types ----------
-function CompanyTypes() {
-  const st = useStore();
-  const [err, setErr] = useState(null);
-  const [edit, setEdit] = useState(null);
-  const [ask, dialog] = useConfirm();
-  useEffect(() => { loadTypes(true).catch(setErr); }, []);
-  const items = (st.types || []).slice().sort((a, b) => a.sort - b.sort || a.id - b.id);
-  const toggleArchive = async (x) => {
-    try { await api.put('/company-types/' + x.id, { name: x.name, labels: x.labels || {}, sort: x.sort, archived: !x.archived }); loadTypes(true); }
-    catch (e) { toast(errorText(e), 'error'); }
-  };
-  const del = async (x) => {
-    if (!(await ask(t('types.delete_q', { name: typeLabel(x) })))) return;
-    try { await api.del('/company-types/' + x.id); toast(t('common.deleted')); loadTypes(true); }
-    catch (e) { toast(e.code === 'conflict' ? t('types.in_use') : errorText(e), 'error'); }
-  };
-  const nextSort = items.length ? Math.max(...items.map((x) => x.sort || 0)) + 10 : 10;
-  return html`<div>
-    <div class="toolbar"><span class="muted small">${t('types.hint')}</span><span class="spacer"></span>
-      <button class="btn btn-primary" data-testid="add-type" onClick=${() => setEdit({ name: '', labels: {}, sort: nextSort, archived: false })}>+ ${t('types.add')}</button></div>
-    <${ErrorBox} error=${err} />
-    ${!st.types ? html`<${Spinner} />` : html`<div class="table-wrap"><table class="table" data-testid="types-table">
-      <thead><tr><th class="num">${t('f.sort')}</th><th>${t('f.name')}</th><th>EN</th><th>UK</th><th>RU</th><th>${t('f.archived')}</th><th>${t('common.actions')}</th></tr></thead>
-      <tbody>${items.map((x) => html`<tr key=${x.id} class=${x.archived ? 'inactive' : ''}>
-        <td class="num" data-label=${t('f.sort')}>${x.sort}</td>
-        <td data-label=${t('f.name')} class="mono">${x.name}</td>
-        <td data-label="EN">${(x.labels || {}).en || ''}</td><td data-label="UK">${(x.labels || {}).uk || ''}</td><td data-label="RU">${(x.labels || {}).ru || ''}</td>
-        <td data-label=${t('f.archived')}>${x.archived ? t('common.yes') : null}</td>
-        <td class="nowrap">
-          <button class="btn btn-small" onClick=${() => setEdit({ ...x, labels: { ...(x.labels || {}) } })}>${t('common.edit')}</button>
-          <button class="btn btn-small" onClick=${() => toggleArchive(x)}>${x.archived ? t('types.unarchive') : t('types.archive')}</button>
-          <button class="btn btn-small btn-danger-outline" onClick=${() => del(x)}>${t('common.delete')}</button>
-        </td></tr>`)}</tbody></table></div>`}
-    ${edit ? html`<${TypeEditor} item=${edit} onClose=${() => setEdit(null)} />` : null}
-    ${dialog}
-  </div>`;
-}
-
-function TypeEditor({ item, onClose }) {
-  const [f, setF] = useState(item);
-  const [error, setError] = useState(null);
-  const errs = fieldErrors(error);
-  const setLabel = (l) => (v) => setF({ ...f, labels: { ...f.labels, [l]: v } });
-  const submit = async (e) => {
-    e.preventDefault(); setError(null);
-    const labels = {};
-    for (const l of ['en', 'uk', 'ru']) if ((f.labels[l] || '').trim()) labels[l] = f.labels[l].trim();
-    const body = { name: f.name.trim(), labels, sort: Number(f.sort) || 0, archived: !!f.archived };
-    try {
-      if (item.id) await api.put('/company-types/' + item.id, body); else await api.post('/company-types', body);
-      toast(t('common.saved')); await loadTypes(true); onClose();
-    } catch (err) { setError(err); }
-  };
-  return html`<${Modal} title=${item.id ? t('common.edit') + ': ' + item.name : t('types.add')} onClose=${onClose}>
-    <form class="form" onSubmit=${submit} data-testid="type-form" novalidate>
-      <${ErrorBox} error=${error} />
-      <${Field} label=${t('f.name')} name="type_name" error=${errs.name}>
-        <${TextInput} name="type_name" value=${f.name} onInput=${(v) => setF({ ...f, name: v })} autofocus error=${errs.name} />
-      <//>
-      <${Field} label=${t('f.label_uk')} name="label_uk" error=${errs['labels.uk']}><${TextInput} name="label_uk" value=${f.labels.uk || ''} onInput=${setLabel('uk')} /><//>
-      <${Field} label=${t('f.label_ru')} name="label_ru" error=${errs['labels.ru']}><${TextInput} name="label_ru" value=${f.labels.ru || ''} onInput=${setLabel('ru')} /><//>
-      <${Field} label=${t('f.label_en')} name="label_en" error=${errs['labels.en']}><${TextInput} name="label_en" value=${f.labels.en || ''} onInput=${setLabel('en')} /><//>
-      <${Field} label=${t('f.sort')} name="type_sort" error=${errs.sort}>
-        <${TextInput} name="type_sort" type="number" value=${f.sort} onInput=${(v) => setF({ ...f, sort: v })} />
-      <//>
-      <div class="form-actions">
-        <button class="btn btn-primary" type="submit" data-testid="save">${t('common.save')}</button>
-        <button class="btn" type="button" onClick=${onClose}>${t('common.cancel')}</button>
-      </div>
-    </form>
-  <//>`;
-}
-
-// ---------- API tokens ----------
 function Tokens() {
   const [items, setItems] = useState(null);
   const [err, setErr] = useState(null);
