@@ -464,3 +464,101 @@ fn moves_reach_other_browsers_as_server_sent_events() {
     }
     assert!(saw_event_name);
 }
+
+#[test]
+fn stages_and_lead_statuses_are_edited_reordered_and_removed_safely() {
+    let (s, admin) = Server::with_admin();
+    let p = admin.create("/api/v1/pipelines", json!({"name": "veddo"}));
+    let ks = stages(&p);
+    let (st, _) = admin.put(
+        &format!("/api/v1/pipelines/{}/stage-order", id(&p)),
+        json!({"stage_ids": [ks[0], ks[1]]}),
+    );
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "every stage must be named"
+    );
+    let order = vec![ks[2], ks[0], ks[1], ks[3], ks[4]];
+    let (st, v) = admin.put(
+        &format!("/api/v1/pipelines/{}/stage-order", id(&p)),
+        json!({"stage_ids": order}),
+    );
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(stages(&v), order);
+    let added = admin.create(
+        &format!("/api/v1/pipelines/{}/stages", id(&p)),
+        json!({"name": "Invoice", "color": "#0ea5e9"}),
+    );
+    assert_eq!(added["sort"], 60);
+    let (st, _) = admin.put(
+        &format!("/api/v1/stages/{}", id(&added)),
+        json!({"name": "Invoice", "color": "blue"}),
+    );
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "colours are #rrggbb");
+    // A user may not edit stages.
+    let (_, user) = s.user(&admin, "olena");
+    assert_eq!(
+        user.post(
+            &format!("/api/v1/pipelines/{}/stages", id(&p)),
+            json!({"name": "X"})
+        )
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    // Lead statuses: removing one in use asks where its leads go.
+    let statuses = admin.ok("/api/v1/lead-statuses")["items"].clone();
+    let (first, second) = (id(&statuses[0]), id(&statuses[1]));
+    let lead = admin.create("/api/v1/leads", json!({"title": "Lead"}));
+    assert_eq!(lead["status_id"], first);
+    let (st, v) = admin.delete(&format!("/api/v1/lead-statuses/{first}"));
+    assert_eq!(
+        (st, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("status_not_empty"))
+    );
+    assert_eq!(
+        admin
+            .delete(&format!("/api/v1/lead-statuses/{first}?move_to={second}"))
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        admin.ok(&format!("/api/v1/leads/{}", id(&lead)))["status_id"],
+        second
+    );
+    // A converted status cannot be set by hand.
+    let converted = statuses
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "converted")
+        .unwrap();
+    let (st, v) = admin.put(
+        &format!("/api/v1/leads/{}", id(&lead)),
+        json!({"title": "Lead", "status_id": id(converted)}),
+    );
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // A pipeline with deals cannot be deleted, only archived.
+    admin.create(
+        "/api/v1/deals",
+        json!({"title": "D", "pipeline_id": id(&p)}),
+    );
+    assert_eq!(
+        admin.delete(&format!("/api/v1/pipelines/{}", id(&p))).0,
+        StatusCode::CONFLICT
+    );
+    let (st, v) = admin.put(
+        &format!("/api/v1/pipelines/{}", id(&p)),
+        json!({"name": "veddo", "archived": true}),
+    );
+    assert_eq!((st, v["archived"].as_bool()), (StatusCode::OK, Some(true)));
+    let (st, _) = admin.post(
+        "/api/v1/deals",
+        json!({"title": "D2", "pipeline_id": id(&p)}),
+    );
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no new deals in an archived pipeline"
+    );
+}
