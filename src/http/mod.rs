@@ -210,6 +210,12 @@ pub async fn serve_acceptor(
     let indexer = tokio::spawn(crate::search::indexer::run(
         app.store.clone(),
         app.index.clone(),
+        stop_rx.clone(),
+    ));
+    let scheduler = tokio::spawn(crate::io::backups::run_schedule(
+        app.backups.clone(),
+        app.store.clone(),
+        app.data_dir.clone(),
         stop_rx,
     ));
     let result = poem::Server::new_with_acceptor(acceptor)
@@ -218,5 +224,6 @@ pub async fn serve_acceptor(
     // Drain the indexer: it applies what is pending, then stops.
     let _ = stop_tx.send(true);
     let _ = indexer.await;
+    let _ = scheduler.await;
     result
 }
