@@ -3,6 +3,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod backups;
 pub mod problem;
 
 use std::{sync::Arc, time::Duration};
@@ -29,8 +30,9 @@ img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self
 const CSP_DOCS: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; \
 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
-pub fn api_service(app: Arc<App>) -> OpenApiService<api::Api, ()> {
-    OpenApiService::new(api::Api { app }, "Korobka", env!("CARGO_PKG_VERSION"))
+pub fn api_service(app: Arc<App>) -> OpenApiService<(api::Api, backups::BackupApi), ()> {
+    let apis = (api::Api { app: app.clone() }, backups::BackupApi { app });
+    OpenApiService::new(apis, "Korobka", env!("CARGO_PKG_VERSION"))
         .description(
             "The Korobka CRM API. Sign in with the session cookie (and send `X-CSRF-Token` on \
              changes) or with `Authorization: Bearer <API token>`. Errors are \

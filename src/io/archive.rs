@@ -444,6 +444,14 @@ pub struct Archive {
     index: BTreeMap<String, usize>,
 }
 
+/// The message of an error without its kind prefix (for nesting in another message).
+pub fn detail(e: Error) -> String {
+    match e {
+        Error::BadRequest(d) | Error::Storage(d) => d,
+        e => e.to_string(),
+    }
+}
+
 fn refuse(why: impl std::fmt::Display) -> Error {
     Error::BadRequest(format!("the archive is refused: {why}"))
 }
@@ -595,7 +603,7 @@ impl Archive {
         };
         let out = f(&mut r).map_err(|e| match e {
             Error::BadRequest(d) if d.starts_with("the archive is refused") => Error::BadRequest(d),
-            e => refuse(format!("{}: {e}", member.path)),
+            e => refuse(format!("{}: {}", member.path, detail(e))),
         })?;
         std::io::copy(&mut r, &mut std::io::sink())
             .map_err(|e| refuse(format!("{}: {e}", member.path)))?;
@@ -727,7 +735,7 @@ pub fn each_line(r: &mut dyn Read, mut f: impl FnMut(&[u8]) -> Result<()>) -> Re
         }
         line.pop();
         n += 1;
-        f(&line).map_err(|e| Error::BadRequest(format!("line {n}: {e}")))?;
+        f(&line).map_err(|e| Error::BadRequest(format!("line {n}: {}", detail(e))))?;
     }
 }
 

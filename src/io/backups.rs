@@ -291,6 +291,27 @@ impl Backups {
     }
 }
 
+/// `korobka check`: the last scheduled backup (a failed one is a problem).
+pub fn check_lines(data_dir: &Path, lines: &mut Vec<String>, problems: &mut Vec<String>) {
+    let b = Backups::new(data_dir);
+    match b.last_scheduled() {
+        Some(r) if r.ok => lines.push(format!(
+            "last scheduled backup: {} at {}, {} records, verified",
+            r.file.unwrap_or_default(),
+            r.at.format("%Y-%m-%d %H:%M UTC"),
+            r.records
+        )),
+        Some(r) => problems.push(format!(
+            "the last scheduled backup failed at {}: {}",
+            r.at.format("%Y-%m-%d %H:%M UTC"),
+            r.error.unwrap_or_default()
+        )),
+        None => lines.push("last scheduled backup: none yet".into()),
+    }
+    let n = b.list().map(|l| l.len()).unwrap_or(0);
+    lines.push(format!("backups in {}: {n}", b.dir.display()));
+}
+
 /// Names we list and serve: `[A-Za-z0-9._-]+.zip`, not hidden.
 fn valid_name(name: &str) -> bool {
     name.ends_with(".zip")
