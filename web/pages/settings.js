@@ -4,6 +4,7 @@ import { api, loadUsers, loadTypes, loadDepartments } from '../api.js';
 import { t, fmtDateTime, LANGS, timeZones, setLang } from '../i18n.js';
 import { useStore, setState, getState, toast } from '../store.js';
 import { Link, navigate, match } from '../router.js';
+import { Backups } from './backups.js';
 import {
   Field, TextInput, Select, ErrorBox, Spinner, NotFound, PageHead, Modal,
   fieldErrors, errorText, useConfirm, useEscape, typeLabel, userName,
@@ -11,7 +12,7 @@ import {
 
 const TABS = [
   { key: 'users', admin: true }, { key: 'departments', admin: true }, { key: 'types', path: 'company-types', admin: true },
-  { key: 'tokens' }, { key: 'profile' },
+  { key: 'backups', admin: true }, { key: 'tokens' }, { key: 'profile' },
 ];
 
 export function SettingsPage({ path }) {
@@ -28,6 +29,7 @@ export function SettingsPage({ path }) {
   else if ((m = match('/settings/users/:id', path))) body = html`<${UserForm} key=${m.id} id=${m.id} />`;
   else if (path === '/settings/departments') body = html`<${Departments} />`;
   else if (path === '/settings/company-types') body = html`<${CompanyTypes} />`;
+  else if (path === '/settings/backups') body = html`<${Backups} />`;
   else if (path !== '/settings') body = html`<${NotFound} />`;
   return html`<div class="page">
     <${PageHead} title=${t('settings.title')} />
