@@ -32,6 +32,10 @@ pub struct App {
     pub secure_cookies: bool,
     /// Live events for open browsers (Server-Sent Events).
     pub events: tokio::sync::broadcast::Sender<Event>,
+    /// The backups folder and the daily schedule.
+    pub backups: Arc<crate::io::backups::Backups>,
+    /// Held while the app runs, so `korobka restore` refuses to replace a folder in use.
+    pub _lock: crate::io::lock::DataLock,
 }
 
 /// Something that happened to a deal, told to open browsers (SSE event `deal`).
@@ -74,7 +78,11 @@ impl App {
     pub fn open(data_dir: &Path, opts: OpenOptions) -> Result<App> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| Error::Storage(format!("create {}: {e}", data_dir.display())))?;
-        let store = Arc::new(Store::open(&data_dir.join(DB_FILE))?);
+        let lock = crate::io::lock::DataLock::acquire(data_dir)?;
+        let store = Arc::new(Store::open_migrating(
+            &data_dir.join(DB_FILE),
+            |s, from, to| crate::io::backups::before_migration(s, data_dir, from, to),
+        )?);
         let now = opts.clock.now();
         store.write(None, now, |tx| {
             company_types::seed(tx)?;
@@ -106,6 +114,8 @@ impl App {
             setup_token: opts.setup_token.unwrap_or_else(auth::random_secret),
             secure_cookies: false,
             events: tokio::sync::broadcast::channel(256).0,
+            backups: crate::io::backups::Backups::new(data_dir),
+            _lock: lock,
         })
     }
 

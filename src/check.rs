@@ -186,6 +186,7 @@ pub fn run(data_dir: &Path) -> Result<Report> {
             ],
         ))
     })?;
+    crate::io::backups::check_lines(data_dir, &mut rep.lines, &mut rep.problems);
     let index = crate::search::IndexProbe::open(&data_dir.join(crate::app::INDEX_DIR))
         .map_err(|e| crate::error::Error::Search(e.to_string()))?;
     let applied = index.applied_seq();

@@ -47,6 +47,19 @@ enum Command {
         /// Fill an empty data folder with a demo office first.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        backup: crate::io::cli::ScheduleArgs,
+    },
+    /// Write a backup archive (works while the server runs). Without FILE it goes into
+    /// <data>/backups/.
+    Backup {
+        /// The zip file to write.
+        file: Option<PathBuf>,
+    },
+    /// Replace the data with a backup archive, after verifying all of it (stop the server first).
+    Restore {
+        /// The zip file to restore.
+        file: PathBuf,
     },
     /// Manage users from the console (works while the server runs).
     User {
@@ -126,8 +139,17 @@ pub fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve {
         listen: std::env::var("KOROBKA_LISTEN").unwrap_or_else(|_| "0.0.0.0:8080".into()),
         demo: false,
+        backup: crate::io::cli::ScheduleArgs::from_env(),
     }) {
-        Command::Serve { listen, demo } => serve(&cli.data, &listen, demo),
+        Command::Serve {
+            listen,
+            demo,
+            backup,
+        } => backup
+            .schedule()
+            .and_then(|s| serve(&cli.data, &listen, demo, s)),
+        Command::Backup { file } => crate::io::cli::backup(&cli.data, file.as_deref()),
+        Command::Restore { file } => crate::io::cli::restore(&cli.data, &file),
         Command::User { command } => user(&cli.data, command),
         Command::Reindex => reindex(&cli.data),
         Command::Check => check(&cli.data),
@@ -169,7 +191,12 @@ fn demo(data: &Path, scale: crate::demo::Scale) -> Result<(), Error> {
     Ok(())
 }
 
-fn serve(data: &Path, listen: &str, demo: bool) -> Result<(), Error> {
+fn serve(
+    data: &Path,
+    listen: &str,
+    demo: bool,
+    schedule: crate::io::backups::Schedule,
+) -> Result<(), Error> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -185,6 +212,7 @@ fn serve(data: &Path, listen: &str, demo: bool) -> Result<(), Error> {
         let app = tokio::task::spawn_blocking(move || App::open(&data, opts))
             .await
             .map_err(|e| Error::Internal(e.to_string()))??;
+        app.backups.set_schedule(schedule);
         let app = Arc::new(app);
         if demo {
             let a = app.clone();

@@ -10,6 +10,7 @@ pub mod crm;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod io;
 pub mod search;
 pub mod store;
 pub mod validate;

@@ -16,6 +16,8 @@ pub enum Permission {
     ReadCrm,
     /// Create, edit and delete companies and contacts.
     WriteCrm,
+    /// Take, list, download and delete backups.
+    ManageBackups,
 }
 
 pub fn allowed(user: &User, what: Permission) -> bool {
@@ -25,7 +27,8 @@ pub fn allowed(user: &User, what: Permission) -> bool {
     match what {
         Permission::ManageUsers
         | Permission::ManageDepartments
-        | Permission::ManageReferenceLists => user.role == Role::Admin,
+        | Permission::ManageReferenceLists
+        | Permission::ManageBackups => user.role == Role::Admin,
         Permission::ReadCrm | Permission::WriteCrm => true,
     }
 }
@@ -59,6 +62,7 @@ mod tests {
             Permission::ManageReferenceLists,
             Permission::ReadCrm,
             Permission::WriteCrm,
+            Permission::ManageBackups,
         ] {
             assert!(allowed(&a, p), "{p:?}");
         }
@@ -72,6 +76,7 @@ mod tests {
         assert!(!allowed(&u, Permission::ManageUsers));
         assert!(!allowed(&u, Permission::ManageDepartments));
         assert!(!allowed(&u, Permission::ManageReferenceLists));
+        assert!(!allowed(&u, Permission::ManageBackups));
         assert!(matches!(
             allow(&u, Permission::ManageUsers),
             Err(Error::Forbidden(_))

@@ -130,45 +130,85 @@ pub struct DealInput {
     pub custom: Values,
 }
 
-/// One stage visit of a deal.
+/// A deal entered a stage: the stage log behind time-in-stage.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct StageEntry {
-    stage_id: u64,
-    at: DateTime<Utc>,
-    by: Option<u64>,
+pub struct StageMove {
+    pub id: u64,
+    pub deal_id: u64,
+    pub stage_id: u64,
+    pub at: DateTime<Utc>,
+    pub by: Option<u64>,
 }
 
-fn log_key(deal: u64, seq: u64) -> Vec<u8> {
+impl Record for StageMove {
+    const KIND: Kind = Kind::StageMove;
+    const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::DEAL_STAGES;
+    const NAME: &'static str = "stage move";
+    fn id(&self) -> u64 {
+        self.id
+    }
+    fn index_keys(&self) -> Vec<IndexKey> {
+        vec![IndexKey::Sorted(
+            tables::DEAL_STAGE_BY_DEAL,
+            log_key(self.deal_id, self.id),
+        )]
+    }
+}
+
+fn log_key(deal: u64, id: u64) -> Vec<u8> {
     let mut k = Vec::with_capacity(16);
     k.extend_from_slice(&deal.to_be_bytes());
-    k.extend_from_slice(&seq.to_be_bytes());
+    k.extend_from_slice(&id.to_be_bytes());
     k
 }
 
 fn log_stage(tx: &mut Tx, deal: u64, stage_id: u64) -> Result<()> {
-    let seq = tx.next_id("deal_stage_log")?;
-    let e = StageEntry {
+    let m = StageMove {
+        id: tx.next_id("deal_stages")?,
+        deal_id: deal,
         stage_id,
         at: tx.now,
         by: tx.actor,
     };
-    let bytes = codec::encode(&e)?;
-    tx.txn
-        .open_table(tables::DEAL_STAGE_LOG)
-        .ctx("open stage log")?
-        .insert(log_key(deal, seq).as_slice(), bytes.as_slice())
-        .ctx("write stage log")?;
-    Ok(())
+    // The deal's own history already records the change of stage.
+    tx.insert_quietly(&m)
+}
+
+fn moves_of(
+    idx: &impl ReadableTable<&'static [u8], ()>,
+    recs: &impl ReadableTable<u64, &'static [u8]>,
+    deal: u64,
+) -> Result<Vec<StageMove>> {
+    let from = log_key(deal, 0);
+    let to = log_key(deal, u64::MAX);
+    let mut out = Vec::new();
+    for row in idx
+        .range(from.as_slice()..=to.as_slice())
+        .ctx("read stage log")?
+    {
+        let (k, _) = row.ctx("read stage log")?;
+        if let Some(m) = store::get_in::<StageMove>(recs, store::id_of_index_key(k.value())?)? {
+            out.push(m);
+        }
+    }
+    Ok(out)
 }
 
 fn drop_log(tx: &mut Tx, deal: u64) -> Result<()> {
-    let from = log_key(deal, 0);
-    let to = log_key(deal, u64::MAX);
-    tx.txn
-        .open_table(tables::DEAL_STAGE_LOG)
-        .ctx("open stage log")?
-        .retain_in(from.as_slice()..=to.as_slice(), |_, _| false)
-        .ctx("remove stage log")?;
+    let moves = {
+        let idx = tx
+            .txn
+            .open_table(tables::DEAL_STAGE_BY_DEAL)
+            .ctx("open stage log")?;
+        let recs = tx
+            .txn
+            .open_table(tables::DEAL_STAGES)
+            .ctx("open stage log")?;
+        moves_of(&idx, &recs, deal)?
+    };
+    for m in moves {
+        tx.delete_quietly(&m)?;
+    }
     Ok(())
 }
 
@@ -184,19 +224,11 @@ pub struct StageVisit {
 
 pub fn stage_log(rx: &ReadTransaction, deal: u64, now: DateTime<Utc>) -> Result<Vec<StageVisit>> {
     store::get::<Deal>(rx, deal)?.ok_or(Error::NotFound("deal"))?;
-    let t = rx
-        .open_table(tables::DEAL_STAGE_LOG)
+    let idx = rx
+        .open_table(tables::DEAL_STAGE_BY_DEAL)
         .ctx("open stage log")?;
-    let from = log_key(deal, 0);
-    let to = log_key(deal, u64::MAX);
-    let mut entries = Vec::new();
-    for row in t
-        .range(from.as_slice()..=to.as_slice())
-        .ctx("read stage log")?
-    {
-        let (_, v) = row.ctx("read stage log")?;
-        entries.push(codec::decode::<StageEntry>(v.value(), "stage log entry")?);
-    }
+    let recs = rx.open_table(tables::DEAL_STAGES).ctx("open stage log")?;
+    let entries = moves_of(&idx, &recs, deal)?;
     let mut out = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         let left = entries.get(i + 1).map(|n| n.at);

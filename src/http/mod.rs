@@ -4,6 +4,7 @@ pub mod api;
 pub mod api_sales;
 pub mod assets;
 pub mod auth;
+pub mod backups;
 pub mod problem;
 
 use std::{sync::Arc, time::Duration};
@@ -30,18 +31,21 @@ img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self
 const CSP_DOCS: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; \
 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
-pub fn api_service(app: Arc<App>) -> OpenApiService<(api::Api, api_sales::SalesApi), ()> {
-    OpenApiService::new(
-        (api::Api { app: app.clone() }, api_sales::SalesApi { app }),
-        "Korobka",
-        env!("CARGO_PKG_VERSION"),
-    )
-    .description(
-        "The Korobka CRM API. Sign in with the session cookie (and send `X-CSRF-Token` on \
+pub fn api_service(
+    app: Arc<App>,
+) -> OpenApiService<(api::Api, api_sales::SalesApi, backups::BackupApi), ()> {
+    let apis = (
+        api::Api { app: app.clone() },
+        api_sales::SalesApi { app: app.clone() },
+        backups::BackupApi { app },
+    );
+    OpenApiService::new(apis, "Korobka", env!("CARGO_PKG_VERSION"))
+        .description(
+            "The Korobka CRM API. Sign in with the session cookie (and send `X-CSRF-Token` on \
              changes) or with `Authorization: Bearer <API token>`. Errors are \
              `application/problem+json` with a stable `code`.",
-    )
-    .server("/")
+        )
+        .server("/")
 }
 
 /// The OpenAPI document as served at /api/v1/openapi.json.
@@ -237,6 +241,12 @@ pub async fn serve_acceptor(
     let indexer = tokio::spawn(crate::search::indexer::run(
         app.store.clone(),
         app.index.clone(),
+        stop_rx.clone(),
+    ));
+    let scheduler = tokio::spawn(crate::io::backups::run_schedule(
+        app.backups.clone(),
+        app.store.clone(),
+        app.data_dir.clone(),
         stop_rx,
     ));
     let result = poem::Server::new_with_acceptor(acceptor)
@@ -245,5 +255,6 @@ pub async fn serve_acceptor(
     // Drain the indexer: it applies what is pending, then stops.
     let _ = stop_tx.send(true);
     let _ = indexer.await;
+    let _ = scheduler.await;
     result
 }

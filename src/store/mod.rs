@@ -22,8 +22,18 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use crate::error::{Ctx, Error, Result};
 use tables::*;
 
-/// Version of the table layout. Bump it with a migration appended to `MIGRATIONS`.
-pub const SCHEMA_VERSION: u64 = 1;
+/// Version of the table layout: 1 + the number of migrations. To change the layout, append
+/// a migration to `MIGRATIONS` (never edit or remove one) and keep the fixture test passing.
+pub const SCHEMA_VERSION: u64 = MIGRATIONS.len() as u64 + 1;
+
+/// One step of the schema: runs inside the write transaction that bumps the version.
+pub struct Migration {
+    pub what: &'static str,
+    pub run: fn(&WriteTransaction) -> Result<()>,
+}
+
+/// Migration `i` takes schema `i + 1` to `i + 2`. Append-only.
+pub const MIGRATIONS: &[Migration] = &[];
 
 /// What kind of record a history or outbox entry is about. Values are stored: never renumber.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -45,6 +55,7 @@ pub enum Kind {
     CustomField = 14,
     LeadSource = 15,
     DealType = 16,
+    StageMove = 17,
 }
 
 impl Kind {
@@ -66,6 +77,7 @@ impl Kind {
             14 => Kind::CustomField,
             15 => Kind::LeadSource,
             16 => Kind::DealType,
+            17 => Kind::StageMove,
             _ => return None,
         })
     }
@@ -156,9 +168,31 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the redb file, refuses a database newer than this binary and runs
-    /// pending migrations.
+    /// Opens (or creates) the redb file and refuses a database newer than this binary. A
+    /// database that needs a migration is refused too: only `open_migrating` (the server's
+    /// start, which takes a backup first) upgrades.
     pub fn open(path: &Path) -> Result<Store> {
+        Self::open_migrating(path, |_, from, to| {
+            Err(Error::Storage(format!(
+                "the data folder needs an upgrade from schema {from} to {to}: start `korobka serve` once (it takes a backup, then upgrades)"
+            )))
+        })
+    }
+
+    /// Opens the redb file and runs pending migrations, calling `before_migrate(store, from,
+    /// to)` first (the app takes a backup there); an error from it stops the upgrade.
+    pub fn open_migrating(
+        path: &Path,
+        before_migrate: impl FnOnce(&Store, u64, u64) -> Result<()>,
+    ) -> Result<Store> {
+        Self::open_with(path, MIGRATIONS, before_migrate)
+    }
+
+    fn open_with(
+        path: &Path,
+        migrations: &[Migration],
+        before_migrate: impl FnOnce(&Store, u64, u64) -> Result<()>,
+    ) -> Result<Store> {
         let db = Database::builder()
             .set_cache_size(32 * 1024 * 1024)
             .set_concurrency_mode(redb::ConcurrencyMode::MultiWriter)
@@ -169,7 +203,7 @@ impl Store {
             path: path.to_path_buf(),
             outbox_notify: Arc::new(tokio::sync::Notify::new()),
         };
-        store.prepare_schema()?;
+        store.prepare_schema(migrations, before_migrate)?;
         Ok(store)
     }
 
@@ -177,36 +211,75 @@ impl Store {
         &self.path
     }
 
-    fn prepare_schema(&self) -> Result<()> {
-        let txn = self.db.begin_write().ctx("begin schema check")?;
-        {
-            let mut meta = txn.open_table(META).ctx("open meta")?;
-            let found = match meta.get("schema_version").ctx("read schema version")? {
-                Some(v) => Some(be_u64(v.value())?),
-                None => None,
-            };
-            match found {
-                None => {
-                    meta.insert("schema_version", SCHEMA_VERSION.to_be_bytes().as_slice())
-                        .ctx("write schema version")?;
-                }
-                Some(v) if v > SCHEMA_VERSION => {
-                    return Err(Error::Storage(format!(
-                        "the data folder was written by a newer Korobka (schema {v}, this binary knows {SCHEMA_VERSION}); upgrade the binary"
-                    )));
-                }
-                Some(v) if v < SCHEMA_VERSION => {
-                    // No migrations exist yet: version 1 is the first released layout.
-                    return Err(Error::Storage(format!(
-                        "no migration from schema {v} to {SCHEMA_VERSION}"
-                    )));
-                }
-                Some(_) => {}
-            }
+    /// The schema version written in the store (None for a new, empty file).
+    pub fn schema_version(&self) -> Result<Option<u64>> {
+        let rx = self.db.begin_read().ctx("begin schema check")?;
+        let meta = match rx.open_table(META) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(Error::Storage(format!("open meta: {e}"))),
+        };
+        match meta.get("schema_version").ctx("read schema version")? {
+            Some(v) => Ok(Some(be_u64(v.value())?)),
+            None => Ok(None),
         }
-        // Create every table so readers never meet a missing one.
+    }
+
+    fn prepare_schema(
+        &self,
+        migrations: &[Migration],
+        before_migrate: impl FnOnce(&Store, u64, u64) -> Result<()>,
+    ) -> Result<()> {
+        let target = migrations.len() as u64 + 1;
+        match self.schema_version()? {
+            None => {
+                let txn = self.db.begin_write().ctx("begin schema setup")?;
+                txn.open_table(META)
+                    .ctx("open meta")?
+                    .insert("schema_version", target.to_be_bytes().as_slice())
+                    .ctx("write schema version")?;
+                open_all_tables(&txn)?;
+                txn.commit().ctx("commit schema")?;
+                return Ok(());
+            }
+            Some(v) if v > target => {
+                return Err(Error::Storage(format!(
+                    "the data folder was written by a newer Korobka (schema {v}, this binary knows {target}); upgrade the binary"
+                )));
+            }
+            Some(v) if v < target => {
+                before_migrate(self, v, target)?;
+                self.run_migrations(migrations, v)?;
+            }
+            Some(_) => {}
+        }
+        // Create tables added since, so readers never meet a missing one.
+        let txn = self.db.begin_write().ctx("begin schema check")?;
         open_all_tables(&txn)?;
         txn.commit().ctx("commit schema")?;
+        Ok(())
+    }
+
+    /// Runs the migrations after `from`, each in one write transaction that also bumps the
+    /// stored version, so an interrupted upgrade resumes at the step that did not commit.
+    fn run_migrations(&self, migrations: &[Migration], from: u64) -> Result<()> {
+        for (i, m) in migrations.iter().enumerate() {
+            let to = i as u64 + 2;
+            if to <= from {
+                continue;
+            }
+            tracing::info!("migrating the store to schema {to}: {}", m.what);
+            let txn = self.db.begin_write().ctx("begin migration")?;
+            open_all_tables(&txn)?;
+            (m.run)(&txn).map_err(|e| {
+                Error::Storage(format!("migration to schema {to} ({}): {e}", m.what))
+            })?;
+            txn.open_table(META)
+                .ctx("open meta")?
+                .insert("schema_version", to.to_be_bytes().as_slice())
+                .ctx("write schema version")?;
+            txn.commit().ctx("commit migration")?;
+        }
         Ok(())
     }
 
@@ -259,10 +332,11 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
         CUSTOM_FIELDS,
         LEADS,
         DEALS,
+        DEAL_STAGES,
     ] {
         txn.open_table(t).ctx("create table")?;
     }
-    for t in [SESSIONS, HISTORY, DEAL_STAGE_LOG] {
+    for t in [SESSIONS, HISTORY] {
         txn.open_table(t).ctx("create table")?;
     }
     txn.open_table(USER_BY_LOGIN).ctx("create table")?;
@@ -277,6 +351,7 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
         LEAD_BY_TITLE,
         DEAL_BY_UPDATED,
         DEAL_BY_TITLE,
+        DEAL_STAGE_BY_DEAL,
     ] {
         txn.open_table(t).ctx("create table")?;
     }
@@ -346,7 +421,8 @@ pub fn id_of_index_key(k: &[u8]) -> Result<u64> {
     be_u64(&k[k.len() - 8..])
 }
 
-fn history_key(kind: Kind, id: u64, seq: u64) -> Vec<u8> {
+/// The key of a history entry: `kind u8 ‖ entity id BE ‖ seq BE`.
+pub fn history_key(kind: Kind, id: u64, seq: u64) -> Vec<u8> {
     let mut k = Vec::with_capacity(17);
     k.push(kind as u8);
     k.extend_from_slice(&id.to_be_bytes());
@@ -667,6 +743,38 @@ impl Tx {
         Ok(true)
     }
 
+    /// Writes a record and its index entries without history or outbox (restoring a backup:
+    /// the history comes from the archive and the search index is rebuilt).
+    pub fn put_restored<R: Record>(&mut self, rec: &R) -> Result<()> {
+        self.put(rec)?;
+        for k in rec.index_keys() {
+            self.index_add(&k, rec.id())?;
+        }
+        Ok(())
+    }
+
+    /// Stores a record with its indexes but no history entry (a log that is itself history).
+    pub fn insert_quietly<R: Record>(&mut self, rec: &R) -> Result<()> {
+        self.put(rec)?;
+        for k in rec.index_keys() {
+            self.index_add(&k, rec.id())?;
+        }
+        Ok(())
+    }
+
+    /// Removes a record and its indexes without a history entry.
+    pub fn delete_quietly<R: Record>(&mut self, old: &R) -> Result<()> {
+        self.txn
+            .open_table(R::TABLE)
+            .ctx("open table")?
+            .remove(old.id())
+            .ctx(R::NAME)?;
+        for k in old.index_keys() {
+            self.index_remove(&k, old.id())?;
+        }
+        Ok(())
+    }
+
     /// Writes a record without history (bookkeeping such as `last_used_at`).
     pub fn put_quietly<R: Record>(&mut self, rec: &R) -> Result<()> {
         self.put(rec)
@@ -848,5 +956,80 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field, "name");
         assert_eq!(d[0].old, serde_json::json!("A"));
+    }
+
+    fn mark(txn: &WriteTransaction, key: &str) -> Result<()> {
+        txn.open_table(META)
+            .ctx("open meta")?
+            .insert(key, [1u8].as_slice())
+            .ctx("write marker")?;
+        Ok(())
+    }
+
+    const TWO_STEPS: &[Migration] = &[
+        Migration {
+            what: "first step",
+            run: |txn| mark(txn, "step:2"),
+        },
+        Migration {
+            what: "second step",
+            run: |txn| mark(txn, "step:3"),
+        },
+    ];
+
+    #[test]
+    fn migrations_run_in_order_after_the_hook_and_bump_the_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.redb");
+        drop(Store::open_with(&path, &[], |_, _, _| panic!("new store migrated")).unwrap());
+        let mut called = None;
+        let s = Store::open_with(&path, TWO_STEPS, |s, from, to| {
+            assert!(
+                s.meta_get("step:2")?.is_none(),
+                "hook runs before migrating"
+            );
+            called = Some((from, to));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(called, Some((1, 3)));
+        assert_eq!(s.schema_version().unwrap(), Some(3));
+        assert!(s.meta_get("step:2").unwrap().is_some());
+        assert!(s.meta_get("step:3").unwrap().is_some());
+        drop(s);
+        // Up to date: the hook is not called again.
+        Store::open_with(&path, TWO_STEPS, |_, _, _| panic!("migrated twice")).unwrap();
+        // An older binary refuses the newer store.
+        let err = Store::open_with(&path, &[], |_, _, _| Ok(()))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("newer Korobka"), "{err}");
+    }
+
+    #[test]
+    fn a_failed_hook_or_migration_leaves_the_store_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.redb");
+        drop(Store::open_with(&path, &[], |_, _, _| Ok(())).unwrap());
+        let err = Store::open_with(&path, TWO_STEPS, |_, _, _| {
+            Err(Error::Storage("backup failed".into()))
+        })
+        .err()
+        .unwrap();
+        assert!(err.to_string().contains("backup failed"));
+        const BROKEN: &[Migration] = &[Migration {
+            what: "broken",
+            run: |txn| {
+                mark(txn, "half")?;
+                Err(Error::Storage("boom".into()))
+            },
+        }];
+        let err = Store::open_with(&path, BROKEN, |_, _, _| Ok(()))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("broken"), "{err}");
+        let s = Store::open_with(&path, &[], |_, _, _| Ok(())).unwrap();
+        assert_eq!(s.schema_version().unwrap(), Some(1));
+        assert!(s.meta_get("half").unwrap().is_none());
     }
 }

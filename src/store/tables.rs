@@ -100,5 +100,8 @@ pub const DEAL_BY_SOURCE: MultimapTableDefinition<u64, u64> =
     MultimapTableDefinition::new("deal_by_source");
 pub const DEAL_BY_TYPE: MultimapTableDefinition<u64, u64> =
     MultimapTableDefinition::new("deal_by_type");
-/// deal id BE ‖ seq BE → stage log entry (which stage, when entered, by whom)
-pub const DEAL_STAGE_LOG: TableDefinition<&[u8], &[u8]> = TableDefinition::new("deal_stage_log");
+/// Every stage a deal entered: which, when, by whom (for time-in-stage).
+pub const DEAL_STAGES: TableDefinition<u64, &[u8]> = TableDefinition::new("deal_stages");
+/// deal id BE ‖ stage move id BE → ()
+pub const DEAL_STAGE_BY_DEAL: TableDefinition<&[u8], ()> =
+    TableDefinition::new("deal_stage_by_deal");

@@ -2,6 +2,7 @@
 //! over HTTP like any client. One test crate with modules (faster to build than many).
 
 mod access;
+mod backup;
 mod common;
 mod crash;
 mod crm;

@@ -5,6 +5,7 @@ import { t, fmtDateTime, LANGS, timeZones, setLang } from '../i18n.js';
 import { useStore, setState, getState, toast } from '../store.js';
 import { Link, navigate, match } from '../router.js';
 import { SalesSettings, SALES_TABS, RefList } from './sales-settings.js';
+import { Backups } from './backups.js';
 import {
   Field, TextInput, Select, ErrorBox, Spinner, NotFound, PageHead, Modal,
   fieldErrors, errorText, useConfirm, useEscape, typeLabel, userName,
@@ -13,7 +14,7 @@ import {
 const TABS = [
   { key: 'users', admin: true }, { key: 'departments', admin: true }, { key: 'types', path: 'company-types', admin: true },
   ...SALES_TABS,
-  { key: 'tokens' }, { key: 'profile' },
+  { key: 'backups', admin: true }, { key: 'tokens' }, { key: 'profile' },
 ];
 
 export function SettingsPage({ path }) {
@@ -31,6 +32,7 @@ export function SettingsPage({ path }) {
   else if (path === '/settings/departments') body = html`<${Departments} />`;
   else if (path === '/settings/company-types') body = html`<${RefList} apiPath="/company-types" load=${loadTypes} storeKey="types" testid="types" />`;
   else if (SALES_TABS.some((x) => path === '/settings/' + (x.path || x.key) || path.startsWith('/settings/' + (x.path || x.key) + '/'))) body = html`<${SalesSettings} path=${path} />`;
+  else if (path === '/settings/backups') body = html`<${Backups} />`;
   else if (path !== '/settings') body = html`<${NotFound} />`;
   return html`<div class="page">
     <${PageHead} title=${t('settings.title')} />
