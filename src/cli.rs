@@ -49,6 +49,12 @@ enum Command {
         demo: bool,
         #[command(flatten)]
         backup: crate::io::cli::ScheduleArgs,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. Cookies become Secure.
+        #[arg(long, env = "KOROBKA_TLS_CERT")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, env = "KOROBKA_TLS_KEY")]
+        tls_key: Option<PathBuf>,
     },
     /// Write a backup archive (works while the server runs). Without FILE it goes into
     /// <data>/backups/.
@@ -140,14 +146,20 @@ pub fn main() -> ExitCode {
         listen: std::env::var("KOROBKA_LISTEN").unwrap_or_else(|_| "0.0.0.0:8080".into()),
         demo: false,
         backup: crate::io::cli::ScheduleArgs::from_env(),
+        tls_cert: std::env::var_os("KOROBKA_TLS_CERT").map(PathBuf::from),
+        tls_key: std::env::var_os("KOROBKA_TLS_KEY").map(PathBuf::from),
     }) {
         Command::Serve {
             listen,
             demo,
             backup,
-        } => backup
-            .schedule()
-            .and_then(|s| serve(&cli.data, &listen, demo, s)),
+            tls_cert,
+            tls_key,
+        } => tls_files(tls_cert, tls_key).and_then(|tls| {
+            backup
+                .schedule()
+                .and_then(|s| serve(&cli.data, &listen, demo, s, tls))
+        }),
         Command::Backup { file } => crate::io::cli::backup(&cli.data, file.as_deref()),
         Command::Restore { file } => crate::io::cli::restore(&cli.data, &file),
         Command::User { command } => user(&cli.data, command),
@@ -191,11 +203,30 @@ fn demo(data: &Path, scale: crate::demo::Scale) -> Result<(), Error> {
     Ok(())
 }
 
+/// The certificate and key, read now so a wrong path fails before anything starts.
+fn tls_files(
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
+) -> Result<Option<(Vec<u8>, Vec<u8>)>, Error> {
+    let read = |p: &Path, what: &str| {
+        std::fs::read(p)
+            .map_err(|e| Error::BadRequest(format!("read the TLS {what} {}: {e}", p.display())))
+    };
+    match (cert, key) {
+        (None, None) => Ok(None),
+        (Some(c), Some(k)) => Ok(Some((read(&c, "certificate")?, read(&k, "key")?))),
+        _ => Err(Error::BadRequest(
+            "HTTPS needs both --tls-cert and --tls-key".into(),
+        )),
+    }
+}
+
 fn serve(
     data: &Path,
     listen: &str,
     demo: bool,
     schedule: crate::io::backups::Schedule,
+    tls: Option<(Vec<u8>, Vec<u8>)>,
 ) -> Result<(), Error> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -213,6 +244,8 @@ fn serve(
             .await
             .map_err(|e| Error::Internal(e.to_string()))??;
         app.backups.set_schedule(schedule);
+        let mut app = app;
+        app.secure_cookies = tls.is_some();
         let app = Arc::new(app);
         if demo {
             let a = app.clone();
@@ -227,11 +260,20 @@ fn serve(
                 Err(e) => return Err(e),
             }
         }
+        use poem::listener::{Acceptor, AcceptorExt, Listener, RustlsCertificate, RustlsConfig};
         let listener = poem::listener::TcpListener::bind(listen.to_string());
-        let acceptor = poem::listener::Listener::into_acceptor(listener)
-            .await
-            .map_err(|e| Error::BadRequest(format!("listen on {listen}: {e}")))?;
-        let port = poem::listener::Acceptor::local_addr(&acceptor)
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let acceptor = match tls {
+            None => listener.into_acceptor().await.map(|a| a.boxed()),
+            Some((cert, key)) => listener
+                .rustls(RustlsConfig::new().fallback(RustlsCertificate::new().cert(cert).key(key)))
+                .into_acceptor()
+                .await
+                .map(|a| a.boxed()),
+        }
+        .map_err(|e| Error::BadRequest(format!("listen on {listen}: {e}")))?;
+        let port = acceptor
+            .local_addr()
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .unwrap_or(8080);
@@ -240,10 +282,10 @@ fn serve(
             env!("CARGO_PKG_VERSION"),
             app.data_dir.display()
         );
-        println!("Open http://localhost:{port}/ in a browser (or this machine's LAN address).");
+        println!("Open {scheme}://localhost:{port}/ in a browser (or this machine's LAN address).");
         if crate::access::auth::setup_required(&app.store)? {
             println!();
-            println!("First run: create the administrator at http://localhost:{port}/setup");
+            println!("First run: create the administrator at {scheme}://localhost:{port}/setup");
             println!("One-time setup token: {}", app.setup_token);
             println!();
         }

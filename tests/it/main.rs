@@ -8,4 +8,5 @@ mod crash;
 mod crm;
 mod sales;
 mod search;
+mod tls;
 mod web;
