@@ -226,7 +226,7 @@ fn serve(
     listen: &str,
     demo: bool,
     schedule: crate::io::backups::Schedule,
-    tls: Option<(Vec<u8>, Vec<u8>)>,
+    tls: Option<TlsPem>,
 ) -> Result<(), Error> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
