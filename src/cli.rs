@@ -203,11 +203,11 @@ fn demo(data: &Path, scale: crate::demo::Scale) -> Result<(), Error> {
     Ok(())
 }
 
+/// A PEM certificate chain and its private key.
+type TlsPem = (Vec<u8>, Vec<u8>);
+
 /// The certificate and key, read now so a wrong path fails before anything starts.
-fn tls_files(
-    cert: Option<PathBuf>,
-    key: Option<PathBuf>,
-) -> Result<Option<(Vec<u8>, Vec<u8>)>, Error> {
+fn tls_files(cert: Option<PathBuf>, key: Option<PathBuf>) -> Result<Option<TlsPem>, Error> {
     let read = |p: &Path, what: &str| {
         std::fs::read(p)
             .map_err(|e| Error::BadRequest(format!("read the TLS {what} {}: {e}", p.display())))
