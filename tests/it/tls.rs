@@ -15,6 +15,16 @@ fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/tls/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Stops the server even when an assertion fails.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn curl(args: &[&str]) -> String {
     let out = Command::new("curl")
         .args(["-sk", "--max-time", "10", "-i"])
@@ -45,6 +55,7 @@ fn https_serves_the_api_and_marks_cookies_secure() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut child = KillOnDrop(child);
     let deadline = Instant::now() + Duration::from_secs(60);
     let port = loop {
         assert!(Instant::now() < deadline, "no address printed");
@@ -55,7 +66,15 @@ fn https_serves_the_api_and_marks_cookies_secure() {
     };
     std::thread::spawn(move || for _ in lines {});
     let base = format!("https://127.0.0.1:{port}");
-    let health = curl(&[&format!("{base}/api/v1/health")]);
+    // The first handshakes may come before the TLS configuration is loaded: retry briefly.
+    let mut health = String::new();
+    for _ in 0..100 {
+        health = curl(&[&format!("{base}/api/v1/health")]);
+        if !health.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
     assert!(
         health.starts_with("HTTP/1.1 200") || health.starts_with("HTTP/2 200"),
         "{health}"
