@@ -205,11 +205,12 @@ fn bench(args: &Args, scale: &Scale, work: &Path) -> Result<Value> {
     report["rss_after_start_kb"] = json!(server.rss_kb("VmRSS")?);
     std::thread::sleep(Duration::from_secs(1));
     report["rss_idle_kb"] = json!(server.rss_kb("VmRSS")?);
-    let http = rt.block_on(load_endpoints(args, &server.base, &office));
+    let http = rt.block_on(load_endpoints(args, &server.base, server.child.id(), &office));
     report["peak_rss_kb"] = json!(server.rss_kb("VmHWM").ok());
     report["rss_after_load_kb"] = json!(server.rss_kb("VmRSS").ok());
     server.stop()?;
     report["http"] = http?;
+    report["search_vs_tantivy"] = search_ratios(&report);
     report["board_pipeline"] = json!({"id": office.pipeline_id, "deals": office.pipeline_deals});
 
     // Start-up on an existing folder, a few more times.
@@ -229,6 +230,32 @@ fn bench(args: &Args, scale: &Scale, work: &Path) -> Result<Value> {
     // 5. Backup and restore, when this build has them.
     report["backup"] = backup_restore(&data, work)?;
     Ok(report)
+}
+
+/// The API's search against the engine: latency at one client, throughput at the most clients
+/// against tantivy on every core.
+fn search_ratios(r: &Value) -> Value {
+    let api = &r["http"]["search"];
+    let raw = &r["raw_search"];
+    let div = |a: &Value, b: &Value| match (a.as_f64(), b.as_f64()) {
+        (Some(a), Some(b)) if b > 0.0 => json!((a / b * 100.0).round() / 100.0),
+        _ => Value::Null,
+    };
+    let most = raw
+        .as_object()
+        .and_then(|m| m.keys().filter_map(|k| k.parse::<usize>().ok()).max())
+        .unwrap_or(1)
+        .to_string();
+    let max_clients = api
+        .as_object()
+        .and_then(|m| m.keys().filter_map(|k| k.parse::<usize>().ok()).max())
+        .unwrap_or(1)
+        .to_string();
+    json!({
+        "p50_1": div(&api["1"]["p50_ms"], &raw["1"]["p50_ms"]),
+        "p99_1": div(&api["1"]["p99_ms"], &raw["1"]["p99_ms"]),
+        "rps_max_clients_vs_all_cores": div(&api[&max_clients]["rps"], &raw[&most]["rps"]),
+    })
 }
 
 fn ms(d: Duration) -> f64 {
@@ -431,7 +458,12 @@ fn raw_search(data: &Path, queries: &[String], args: &Args) -> Result<Value> {
     }
     let index = Arc::new(index);
     let mut out = serde_json::Map::new();
-    for &clients in &args.clients {
+    // One caller (latency without contention) and one per core (the engine's throughput):
+    // more threads than cores only measure the OS scheduler's time slices.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut threads_list = vec![1, cores];
+    threads_list.dedup();
+    for clients in threads_list {
         for (record, secs) in [(false, args.warmup), (true, args.duration)] {
             let end = Instant::now() + Duration::from_secs_f64(secs);
             let next = Arc::new(AtomicUsize::new(0));
@@ -528,15 +560,8 @@ impl Server {
         })
     }
 
-    /// A memory figure of the server from /proc (VmRSS: now; VmHWM: the peak).
     fn rss_kb(&self, field: &str) -> Result<u64> {
-        let path = format!("/proc/{}/status", self.child.id());
-        let status = std::fs::read_to_string(&path).with_context(|| format!("read {path}"))?;
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .ok_or_else(|| anyhow!("no {field} in {path}"))
+        rss_kb(self.child.id(), field)
     }
 
     /// SIGTERM (the server finishes requests and drains the indexer), then waits.
@@ -565,6 +590,17 @@ impl Drop for Server {
     }
 }
 
+/// A memory figure of a process from /proc (VmRSS: now; VmHWM: the peak).
+fn rss_kb(pid: u32, field: &str) -> Result<u64> {
+    let path = format!("/proc/{pid}/status");
+    let status = std::fs::read_to_string(&path).with_context(|| format!("read {path}"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .ok_or_else(|| anyhow!("no {field} in {path}"))
+}
+
 /// A minimal blocking GET for the readiness probe: a fresh connection per try, so the
 /// first 200 is timed without a client library's pool or runtime in the way.
 fn http_get_status(url: &str) -> Result<u16> {
@@ -586,6 +622,17 @@ fn http_get_status(url: &str) -> Result<u16> {
         .context("status code")
 }
 
+/// The endpoints measured, in the order they run and are printed.
+const ENDPOINTS: &[&str] = &[
+    "health",
+    "contacts_list",
+    "contact_open",
+    "search",
+    "board",
+    "deals_list",
+    "contact_create",
+];
+
 /// One kind of request the clients send.
 #[derive(Clone)]
 enum Target {
@@ -595,7 +642,12 @@ enum Target {
     CreateContact,
 }
 
-async fn load_endpoints(args: &Args, base: &str, office: &Office) -> Result<Value> {
+async fn load_endpoints(
+    args: &Args,
+    base: &str,
+    server_pid: u32,
+    office: &Office,
+) -> Result<Value> {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(
         reqwest::header::AUTHORIZATION,
@@ -646,7 +698,8 @@ async fn load_endpoints(args: &Args, base: &str, office: &Office) -> Result<Valu
         for &clients in &args.clients {
             note(format!("{name} × {clients} clients"));
             measure(&client, base, &target, clients, args.warmup).await?;
-            let r = measure(&client, base, &target, clients, args.duration).await?;
+            let mut r = measure(&client, base, &target, clients, args.duration).await?;
+            r["rss_kb_after"] = json!(rss_kb(server_pid, "VmRSS").ok());
             per_clients.insert(clients.to_string(), r);
         }
         out.insert(name.to_string(), Value::Object(per_clients));
@@ -898,15 +951,17 @@ fn print_table(r: &Value) {
         r["duration_s"], r["board_pipeline"]["deals"]
     );
     println!(
-        "  {:<15} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7}",
-        "endpoint", "clients", "req/s", "p50 ms", "p99 ms", "vs health", "errors"
+        "  {:<15} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10}",
+        "endpoint", "clients", "req/s", "p50 ms", "p99 ms", "vs health", "errors", "RSS after"
     );
     if let Some(http) = r["http"].as_object() {
-        for (name, per) in http {
-            if let Some(per) = per.as_object() {
+        for name in ENDPOINTS {
+            if let Some(per) = http.get(*name).and_then(Value::as_object) {
+                let mut per: Vec<_> = per.iter().collect();
+                per.sort_by_key(|(c, _)| c.parse::<usize>().unwrap_or(0));
                 for (c, m) in per {
                     println!(
-                        "  {:<15} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7}",
+                        "  {:<15} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10}",
                         name,
                         c,
                         f(&m["rps"]),
@@ -916,33 +971,35 @@ fn print_table(r: &Value) {
                             .as_f64()
                             .map(|x| format!("{:.0}%", x * 100.0))
                             .unwrap_or_else(|| "—".into()),
-                        f(&m["errors"])
+                        f(&m["errors"]),
+                        mb(&m["rss_kb_after"])
                     );
                 }
             }
         }
     }
     println!();
-    println!("Search: API vs the same queries straight on tantivy (the engine's ceiling)");
+    println!("Search straight on tantivy, the same query mix (the engine's ceiling)");
     if let Some(raw) = r["raw_search"].as_object() {
         for (c, m) in raw {
-            let api = &r["http"]["search"][c];
-            let ratio = |k: &str| match (api[k].as_f64(), m[k].as_f64()) {
-                (Some(a), Some(b)) if b > 0.0 => format!("{:.1}×", a / b),
-                _ => "—".into(),
-            };
             println!(
-                "  {c:>2} clients: tantivy p50 {} ms p99 {} ms {} q/s; API p50 {} ms p99 {} ms; API/tantivy p50 {} p99 {}",
+                "  {c:>2} threads: p50 {} ms, p99 {} ms, {} q/s",
                 f(&m["p50_ms"]),
                 f(&m["p99_ms"]),
                 f(&m["rps"]),
-                f(&api["p50_ms"]),
-                f(&api["p99_ms"]),
-                ratio("p50_ms"),
-                ratio("p99_ms")
             );
         }
     }
+    let ratios = &r["search_vs_tantivy"];
+    println!(
+        "  API/tantivy at 1 client: p50 {}×, p99 {}×; API throughput at 16 clients / tantivy on all cores: {}",
+        f(&ratios["p50_1"]),
+        f(&ratios["p99_1"]),
+        ratios["rps_max_clients_vs_all_cores"]
+            .as_f64()
+            .map(|x| format!("{:.0}%", x * 100.0))
+            .unwrap_or_else(|| "—".into())
+    );
     println!();
     let b = &r["backup"];
     if b["available"].as_bool() == Some(true) {
