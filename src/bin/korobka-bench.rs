@@ -164,6 +164,8 @@ struct Office {
     token: String,
     contact_ids: Vec<u64>,
     queries: Vec<String>,
+    /// The same queries with the kind of each: prefix, typo, phone tail…
+    typed_queries: Vec<(&'static str, String)>,
     pipeline_id: u64,
     pipeline_deals: usize,
 }
@@ -194,6 +196,7 @@ fn bench(args: &Args, scale: &Scale, work: &Path) -> Result<Value> {
     //    takes the index writer lock.
     note("search straight on the tantivy index");
     report["raw_search"] = raw_search(&data, &office.queries, args)?;
+    report["raw_search_by_kind"] = raw_search_by_kind(&data, &office.typed_queries)?;
 
     // 3–4. The real server in a child process.
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -347,25 +350,38 @@ fn build_office(data: &Path, scale: &Scale) -> Result<(Value, Office)> {
         })
         .context("read the request material")?;
     drop(app);
-    let queries = query_mix(&sample, &mut rng);
+    let typed_queries = query_mix(&sample, &mut rng);
+    let queries = typed_queries.iter().map(|(_, q)| q.clone()).collect();
     Ok((
         load,
         Office {
             token,
             contact_ids,
             queries,
+            typed_queries,
             pipeline_id,
             pipeline_deals,
         },
     ))
 }
 
+/// The kinds of query in the mix, in the order [`query_mix`] cycles through them.
+const QUERY_KINDS: [&str; 6] = [
+    "last-name prefix",
+    "first+last prefixes",
+    "one typo",
+    "Latin for Cyrillic",
+    "phone tail",
+    "e-mail",
+];
+
 /// What people type into the global search: name prefixes, a typo, a Latin spelling of a
 /// Cyrillic name, phone tails and e-mails (whole, local part).
-fn query_mix(sample: &[Contact], rng: &mut StdRng) -> Vec<String> {
+fn query_mix(sample: &[Contact], rng: &mut StdRng) -> Vec<(&'static str, String)> {
     let prefix = |s: &str, n: usize| s.chars().take(n).collect::<String>();
     let mut out = Vec::new();
     for (i, c) in sample.iter().enumerate() {
+        let kind = QUERY_KINDS[i % QUERY_KINDS.len()];
         let q = match i % 6 {
             0 => prefix(&c.last_name, 4),
             1 => format!("{} {}", prefix(&c.first_name, 3), prefix(&c.last_name, 3)),
@@ -400,7 +416,7 @@ fn query_mix(sample: &[Contact], rng: &mut StdRng) -> Vec<String> {
                 .unwrap_or_default(),
         };
         if !q.trim().is_empty() {
-            out.push(q);
+            out.push((kind, q));
         }
     }
     out.shuffle(rng);
@@ -497,6 +513,29 @@ fn raw_search(data: &Path, queries: &[String], args: &Args) -> Result<Value> {
                 );
             }
         }
+    }
+    Ok(Value::Object(out))
+}
+
+/// Each kind of query alone, one caller, on tantivy: which kinds cost what.
+fn raw_search_by_kind(data: &Path, queries: &[(&'static str, String)]) -> Result<Value> {
+    let (index, _) = SearchIndex::open(&data.join(INDEX_DIR)).context("open the search index")?;
+    let mut out = serde_json::Map::new();
+    for kind in QUERY_KINDS {
+        let mut lat = Vec::new();
+        let mut hits = 0;
+        let started = Instant::now();
+        for _round in 0..5 {
+            for (_, q) in queries.iter().filter(|(k, _)| *k == kind) {
+                let t = Instant::now();
+                hits += index.search(q, Some(&SEARCH_KINDS), SEARCH_LIMIT)?.len();
+                lat.push(t.elapsed());
+            }
+        }
+        let n = lat.len().max(1);
+        let mut r = summary(lat, started.elapsed(), 0);
+        r["hits_per_query"] = json!(hits / n);
+        out.insert(kind.to_string(), r);
     }
     Ok(Value::Object(out))
 }
@@ -751,6 +790,7 @@ async fn measure(
             tokio::spawn(async move {
                 let mut lat = Vec::new();
                 let mut errors = 0usize;
+                let mut bytes = 0usize;
                 let mut first_error = None;
                 while Instant::now() < end {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -771,7 +811,10 @@ async fn measure(
                     }
                     .await;
                     match result {
-                        Ok((status, _)) if status.is_success() => lat.push(t.elapsed()),
+                        Ok((status, body)) if status.is_success() => {
+                            lat.push(t.elapsed());
+                            bytes += body.len();
+                        }
                         Ok((status, body)) => {
                             errors += 1;
                             first_error.get_or_insert_with(|| {
@@ -784,21 +827,26 @@ async fn measure(
                         }
                     }
                 }
-                (lat, errors, first_error)
+                (lat, errors, bytes, first_error)
             })
         })
         .collect();
     let mut lat = Vec::new();
     let mut errors = 0;
+    let mut bytes = 0;
     for t in tasks {
-        let (l, e, first) = t.await.context("a client task failed")?;
+        let (l, e, b, first) = t.await.context("a client task failed")?;
         lat.extend(l);
         errors += e;
+        bytes += b;
         if let Some(f) = first {
             note(format!("error: {f}"));
         }
     }
-    Ok(summary(lat, started.elapsed(), errors))
+    let n = lat.len().max(1);
+    let mut r = summary(lat, started.elapsed(), errors);
+    r["bytes_per_response"] = json!(bytes / n);
+    Ok(r)
 }
 
 /// Numbers the created contacts of the whole run, so none repeats another.
@@ -951,8 +999,8 @@ fn print_table(r: &Value) {
         r["duration_s"], r["board_pipeline"]["deals"]
     );
     println!(
-        "  {:<15} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10}",
-        "endpoint", "clients", "req/s", "p50 ms", "p99 ms", "vs health", "errors", "RSS after"
+        "  {:<15} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10} {:>8}",
+        "endpoint", "clients", "req/s", "p50 ms", "p99 ms", "vs health", "errors", "RSS after", "bytes"
     );
     if let Some(http) = r["http"].as_object() {
         for name in ENDPOINTS {
@@ -961,7 +1009,7 @@ fn print_table(r: &Value) {
                 per.sort_by_key(|(c, _)| c.parse::<usize>().unwrap_or(0));
                 for (c, m) in per {
                     println!(
-                        "  {:<15} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10}",
+                        "  {:<15} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10} {:>8}",
                         name,
                         c,
                         f(&m["rps"]),
@@ -972,7 +1020,8 @@ fn print_table(r: &Value) {
                             .map(|x| format!("{:.0}%", x * 100.0))
                             .unwrap_or_else(|| "—".into()),
                         f(&m["errors"]),
-                        mb(&m["rss_kb_after"])
+                        mb(&m["rss_kb_after"]),
+                        f(&m["bytes_per_response"])
                     );
                 }
             }
@@ -987,6 +1036,16 @@ fn print_table(r: &Value) {
                 f(&m["p50_ms"]),
                 f(&m["p99_ms"]),
                 f(&m["rps"]),
+            );
+        }
+    }
+    if let Some(kinds) = r["raw_search_by_kind"].as_object() {
+        for (k, m) in kinds {
+            println!(
+                "  {k:<20} 1 thread: p50 {} ms, p99 {} ms ({} queries)",
+                f(&m["p50_ms"]),
+                f(&m["p99_ms"]),
+                f(&m["requests"])
             );
         }
     }
