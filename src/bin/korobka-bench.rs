@@ -208,7 +208,12 @@ fn bench(args: &Args, scale: &Scale, work: &Path) -> Result<Value> {
     report["rss_after_start_kb"] = json!(server.rss_kb("VmRSS")?);
     std::thread::sleep(Duration::from_secs(1));
     report["rss_idle_kb"] = json!(server.rss_kb("VmRSS")?);
-    let http = rt.block_on(load_endpoints(args, &server.base, server.child.id(), &office));
+    let http = rt.block_on(load_endpoints(
+        args,
+        &server.base,
+        server.child.id(),
+        &office,
+    ));
     report["peak_rss_kb"] = json!(server.rss_kb("VmHWM").ok());
     report["rss_after_load_kb"] = json!(server.rss_kb("VmRSS").ok());
     server.stop()?;
@@ -507,10 +512,7 @@ fn raw_search(data: &Path, queries: &[String], args: &Args) -> Result<Value> {
                 );
             }
             if record {
-                out.insert(
-                    clients.to_string(),
-                    summary(lat, started.elapsed(), 0),
-                );
+                out.insert(clients.to_string(), summary(lat, started.elapsed(), 0));
             }
         }
     }
@@ -709,10 +711,17 @@ async fn load_endpoints(
     let p = office.pipeline_id;
     let endpoints: Vec<(&str, Target)> = vec![
         ("health", paths(vec!["/api/v1/health".into()])),
-        ("contacts_list", paths(vec!["/api/v1/contacts?limit=50".into()])),
+        (
+            "contacts_list",
+            paths(vec!["/api/v1/contacts?limit=50".into()]),
+        ),
         (
             "contact_open",
-            paths(ids.iter().map(|id| format!("/api/v1/contacts/{id}")).collect()),
+            paths(
+                ids.iter()
+                    .map(|id| format!("/api/v1/contacts/{id}"))
+                    .collect(),
+            ),
         ),
         (
             "search",
@@ -785,8 +794,12 @@ async fn measure(
     let started = Instant::now();
     let tasks: Vec<_> = (0..clients)
         .map(|_| {
-            let (client, base, target, next) =
-                (client.clone(), base.to_string(), target.clone(), next.clone());
+            let (client, base, target, next) = (
+                client.clone(),
+                base.to_string(),
+                target.clone(),
+                next.clone(),
+            );
             tokio::spawn(async move {
                 let mut lat = Vec::new();
                 let mut errors = 0usize;
@@ -956,7 +969,10 @@ fn print_table(r: &Value) {
     println!("Bulk load (use-cases in write transactions of ~200 records, then indexing)");
     println!("  companies/s            {}", f(&l["companies_per_s"]));
     println!("  contacts/s             {}", f(&l["contacts_per_s"]));
-    println!("  deals+leads/s          {}", f(&l["deals_and_leads_per_s"]));
+    println!(
+        "  deals+leads/s          {}",
+        f(&l["deals_and_leads_per_s"])
+    );
     println!(
         "  indexing               {} docs in {:.1} s ({} docs/s)",
         f(&l["index_docs"]),
@@ -1000,7 +1016,15 @@ fn print_table(r: &Value) {
     );
     println!(
         "  {:<15} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7} {:>10} {:>8}",
-        "endpoint", "clients", "req/s", "p50 ms", "p99 ms", "vs health", "errors", "RSS after", "bytes"
+        "endpoint",
+        "clients",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "vs health",
+        "errors",
+        "RSS after",
+        "bytes"
     );
     if let Some(http) = r["http"].as_object() {
         for name in ENDPOINTS {
@@ -1074,7 +1098,9 @@ fn print_table(r: &Value) {
     } else {
         println!(
             "{}",
-            b["why"].as_str().unwrap_or("backup: not available in this build")
+            b["why"]
+                .as_str()
+                .unwrap_or("backup: not available in this build")
         );
     }
 }
