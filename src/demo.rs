@@ -269,6 +269,17 @@ fn person(rng: &mut StdRng) -> (String, String, String) {
 
 /// Fills an office whose CRM is still empty. Refuses (Conflict) when companies or contacts exist.
 pub fn fill(store: &Store, now: DateTime<Utc>, scale: &Scale) -> Result<String> {
+    fill_observed(store, now, scale, &mut |_| {})
+}
+
+/// [`fill`], telling `on_phase` when each phase starts ("companies", "contacts", "deals")
+/// and when it is done ("done"), so the benchmark can time each kind of record.
+pub fn fill_observed(
+    store: &Store,
+    now: DateTime<Utc>,
+    scale: &Scale,
+    on_phase: &mut dyn FnMut(&'static str),
+) -> Result<String> {
     let (companies_n, contacts_n) = store.read(|rx| {
         Ok((
             store::count::<crate::crm::Company>(rx)?,
@@ -387,6 +398,7 @@ pub fn fill(store: &Store, now: DateTime<Utc>, scale: &Scale) -> Result<String> 
         .first()
         .cloned()
         .ok_or_else(|| Error::Internal("demo: no users".into()))?;
+    on_phase("companies");
     let mut company_ids = Vec::with_capacity(scale.companies);
     let mut used_names = std::collections::HashSet::new();
     const BATCH: usize = 200;
@@ -454,6 +466,7 @@ pub fn fill(store: &Store, now: DateTime<Utc>, scale: &Scale) -> Result<String> 
         company_ids.extend(ids);
         made += n;
     }
+    on_phase("contacts");
     let mut made = 0;
     while made < scale.contacts {
         let n = BATCH.min(scale.contacts - made);
@@ -516,8 +529,10 @@ pub fn fill(store: &Store, now: DateTime<Utc>, scale: &Scale) -> Result<String> 
         })?;
         made += n;
     }
+    on_phase("deals");
     let (deals_n, leads_n) =
         pipeline(store, now, scale, &mut rng, &actor, &managers, &company_ids)?;
+    on_phase("done");
     Ok(format!(
         "demo office ready: {} companies, {} contacts, {deals_n} deals in 3 pipelines, {leads_n} leads, users admin/owner/olena/taras/ekaterina/john with password {DEMO_PASSWORD:?} (change them!)",
         scale.companies, scale.contacts

@@ -108,9 +108,9 @@ fn https_serves_the_api_and_marks_cookies_secure() {
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("\"status\":\"ok\""));
     let _ = Command::new("kill")
         .arg("-TERM")
-        .arg(child.id().to_string())
+        .arg(child.0.id().to_string())
         .status();
-    assert!(child.wait().unwrap().success());
+    assert!(child.0.wait().unwrap().success());
 }
 
 #[test]
