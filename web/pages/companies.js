@@ -9,7 +9,9 @@ import {
   fieldErrors, errorText, cleanRows, rowIndexMap, remapRowErrors, useConfirm, useEscape, userName, typeName, typeLabel, contactName,
   ContactChannels, PHONE_KINDS, EMAIL_KINDS,
 } from '../components.js';
-import { CustomFieldsForm, CustomFieldsView, useCustomFields, defaultCustom, cleanCustom } from '../customfields.js';
+import {
+  CustomFieldsForm, CustomFieldsView, CustomFieldFilters, CfValue, cfLabel, cfParams, activeDefs, useCustomFields, defaultCustom, cleanCustom,
+} from '../customfields.js';
 
 // Sortable column header. sort is like "name" / "-name".
 export function SortTh({ field, label, sort, setSort, cls }) {
@@ -68,10 +70,12 @@ export function CompaniesList() {
   const [sort, setSort] = useState('name');
   const [responsible, setResponsible] = useState('');
   const [type, setType] = useState('');
-  const [st, more] = usePaged('/companies', { sort, responsible_id: responsible, type_id: type });
+  const [cf, setCf] = useState({});
+  const [st, more] = usePaged('/companies', { sort, responsible_id: responsible, type_id: type, ...cfParams(cf) });
+  const cfCols = activeDefs(useCustomFields('company')).filter((d) => d.show_in_list);
   const users = (store.users || []).filter((u) => u.active || String(u.id) === responsible);
   const types = store.types || [];
-  const filtered = responsible || type;
+  const filtered = responsible || type || Object.keys(cfParams(cf)).length > 0;
   return html`<div class="page">
     <${PageHead} title=${t('companies.title')}>
       <${Link} class="btn btn-primary" href="/companies/new" data-testid="new-company">+ ${t('companies.new')}<//>
@@ -83,7 +87,8 @@ export function CompaniesList() {
       <label>${t('f.type')}
         <${Select} name="filter-type" value=${type} onChange=${setType} empty=${t('common.any')}
           options=${types.map((x) => ({ value: x.id, label: typeLabel(x) }))} /></label>
-      ${filtered ? html`<button class="btn btn-link" onClick=${() => { setResponsible(''); setType(''); }}>${t('common.reset')}</button>` : null}
+      <${CustomFieldFilters} entity="company" value=${cf} onChange=${setCf} />
+      ${filtered ? html`<button class="btn btn-link" onClick=${() => { setResponsible(''); setType(''); setCf({}); }}>${t('common.reset')}</button>` : null}
       <${SortSelect} sort=${sort} setSort=${setSort} />
     </div>
     <${ErrorBox} error=${st.error} />
@@ -93,12 +98,13 @@ export function CompaniesList() {
           <${SortTh} field="name" label=${t('f.name')} sort=${sort} setSort=${setSort} />
           <th>${t('f.type')}</th><th>${t('f.responsible')}</th><th>${t('f.phone')}</th><th>${t('f.email')}</th>
           <th class="num">${t('f.contacts_count')}</th>
+          ${cfCols.map((d) => html`<th key=${d.id}>${cfLabel(d)}</th>`)}
           <${SortTh} field="updated" label=${t('f.updated_at')} sort=${sort} setSort=${setSort} />
           <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} cls="col-created" />
         </tr></thead>
         <tbody>
-          ${st.items === null ? html`<tr><td colspan="8"><${Spinner} /></td></tr>`
-            : st.items.length === 0 ? html`<tr><td colspan="8" class="empty">${filtered ? t('companies.empty_filtered') : t('companies.empty')}</td></tr>`
+          ${st.items === null ? html`<tr><td colspan=${8 + cfCols.length}><${Spinner} /></td></tr>`
+            : st.items.length === 0 ? html`<tr><td colspan=${8 + cfCols.length} class="empty">${filtered ? t('companies.empty_filtered') : t('companies.empty')}</td></tr>`
             : st.items.map((c) => html`<tr key=${c.id}>
               <td data-label=${t('f.name')}><${Link} href=${'/companies/' + c.id} class="strong">${c.name}<//></td>
               <td data-label=${t('f.type')}>${c.type_id != null ? typeName(c.type_id) : null}</td>
@@ -106,6 +112,7 @@ export function CompaniesList() {
               <td data-label=${t('f.phone')} class="nowrap">${c.phones && c.phones[0] ? c.phones[0].value : null}</td>
               <td data-label=${t('f.email')} class="break">${c.emails && c.emails[0] ? c.emails[0].value : null}</td>
               <td data-label=${t('f.contacts_count')} class="num">${c.contact_count ?? ''}</td>
+              ${cfCols.map((d) => { const v = (c.custom || {})[String(d.id)]; return html`<td key=${d.id} data-label=${cfLabel(d)}>${v == null || v === '' ? null : html`<${CfValue} def=${d} value=${v} short />`}</td>`; })}
               <td data-label=${t('f.updated_at')} class="nowrap muted" title=${fmtDateTime(c.updated_at)}>${fmtDateShort(c.updated_at)}</td>
               <td data-label=${t('f.created_at')} class="nowrap muted col-created" title=${fmtDateTime(c.created_at)}>${fmtDateShort(c.created_at)}</td>
             </tr>`)}

@@ -9,7 +9,9 @@ import {
   fieldErrors, errorText, cleanRows, rowIndexMap, remapRowErrors, useConfirm, useEscape, userName, contactName, contactDisplayName,
   ContactChannels, PHONE_KINDS, EMAIL_KINDS, MESSENGER_KINDS,
 } from '../components.js';
-import { CustomFieldsForm, CustomFieldsView, useCustomFields, defaultCustom, cleanCustom } from '../customfields.js';
+import {
+  CustomFieldsForm, CustomFieldsView, CustomFieldFilters, CfValue, cfLabel, cfParams, activeDefs, useCustomFields, defaultCustom, cleanCustom,
+} from '../customfields.js';
 import { SortTh, SortSelect, usePaged, ListFooter } from './companies.js';
 
 // Company names for the ids on one page of contacts (no batch endpoint: fetch each once, cached).
@@ -32,7 +34,10 @@ export function ContactsList() {
   const store = useStore();
   const [sort, setSort] = useState('name');
   const [responsible, setResponsible] = useState('');
-  const [st, more] = usePaged('/contacts', { sort, responsible_id: responsible });
+  const [cf, setCf] = useState({});
+  const [st, more] = usePaged('/contacts', { sort, responsible_id: responsible, ...cfParams(cf) });
+  const cfCols = activeDefs(useCustomFields('contact')).filter((d) => d.show_in_list);
+  const filtered = responsible || Object.keys(cfParams(cf)).length > 0;
   const cname = useCompanyNames((st.items || []).map((c) => c.company_id));
   const users = (store.users || []).filter((u) => u.active || String(u.id) === responsible);
   return html`<div class="page">
@@ -43,7 +48,8 @@ export function ContactsList() {
       <label>${t('f.responsible')}
         <${Select} name="filter-responsible" value=${responsible} onChange=${setResponsible} empty=${t('common.any')}
           options=${users.map((u) => ({ value: u.id, label: u.name }))} /></label>
-      ${responsible ? html`<button class="btn btn-link" onClick=${() => setResponsible('')}>${t('common.reset')}</button>` : null}
+      <${CustomFieldFilters} entity="contact" value=${cf} onChange=${setCf} />
+      ${filtered ? html`<button class="btn btn-link" onClick=${() => { setResponsible(''); setCf({}); }}>${t('common.reset')}</button>` : null}
       <${SortSelect} sort=${sort} setSort=${setSort} />
     </div>
     <${ErrorBox} error=${st.error} />
@@ -52,12 +58,13 @@ export function ContactsList() {
         <thead><tr>
           <${SortTh} field="name" label=${t('f.name')} sort=${sort} setSort=${setSort} />
           <th>${t('f.position')}</th><th>${t('f.company')}</th><th>${t('f.responsible')}</th><th>${t('f.phone')}</th><th>${t('f.email')}</th>
+          ${cfCols.map((d) => html`<th key=${d.id}>${cfLabel(d)}</th>`)}
           <${SortTh} field="updated" label=${t('f.updated_at')} sort=${sort} setSort=${setSort} />
           <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} cls="col-created" />
         </tr></thead>
         <tbody>
-          ${st.items === null ? html`<tr><td colspan="8"><${Spinner} /></td></tr>`
-            : st.items.length === 0 ? html`<tr><td colspan="8" class="empty">${responsible ? t('contacts.empty_filtered') : t('contacts.empty')}</td></tr>`
+          ${st.items === null ? html`<tr><td colspan=${8 + cfCols.length}><${Spinner} /></td></tr>`
+            : st.items.length === 0 ? html`<tr><td colspan=${8 + cfCols.length} class="empty">${filtered ? t('contacts.empty_filtered') : t('contacts.empty')}</td></tr>`
             : st.items.map((c) => html`<tr key=${c.id}>
               <td data-label=${t('f.name')}><${Link} href=${'/contacts/' + c.id} class="strong">${contactName(c)}<//></td>
               <td data-label=${t('f.position')}>${c.position}</td>
@@ -65,6 +72,7 @@ export function ContactsList() {
               <td data-label=${t('f.responsible')}>${c.responsible_id != null ? userName(c.responsible_id) : null}</td>
               <td data-label=${t('f.phone')} class="nowrap">${c.phones && c.phones[0] ? c.phones[0].value : null}</td>
               <td data-label=${t('f.email')} class="break">${c.emails && c.emails[0] ? c.emails[0].value : null}</td>
+              ${cfCols.map((d) => { const v = (c.custom || {})[String(d.id)]; return html`<td key=${d.id} data-label=${cfLabel(d)}>${v == null || v === '' ? null : html`<${CfValue} def=${d} value=${v} short />`}</td>`; })}
               <td data-label=${t('f.updated_at')} class="nowrap muted" title=${fmtDateTime(c.updated_at)}>${fmtDateShort(c.updated_at)}</td>
               <td data-label=${t('f.created_at')} class="nowrap muted col-created" title=${fmtDateTime(c.created_at)}>${fmtDateShort(c.created_at)}</td>
             </tr>`)}
