@@ -73,6 +73,7 @@ impl Record for Deal {
     }
     fn index_keys(&self) -> Vec<IndexKey> {
         let mut k = vec![
+            IndexKey::Sorted(tables::DEAL_BY_STAGE_AMOUNT, stage_amount_key(self)),
             IndexKey::Sorted(tables::DEAL_BY_UPDATED, time_key(self.updated_at, self.id)),
             IndexKey::Sorted(
                 tables::DEAL_BY_TITLE,
@@ -100,6 +101,98 @@ impl Record for Deal {
             k.push(IndexKey::ById(tables::DEAL_BY_CONTACT, c));
         }
         k
+    }
+}
+
+fn stage_amount_key(d: &Deal) -> Vec<u8> {
+    use rust_decimal::prelude::ToPrimitive;
+    let mut k = Vec::with_capacity(43);
+    k.extend_from_slice(&d.stage_id.to_be_bytes());
+    k.extend_from_slice(&time_key(d.stage_changed_at, d.id));
+    let mut code = [b' '; 3];
+    for (i, b) in d.currency.bytes().take(3).enumerate() {
+        code[i] = b;
+    }
+    k.extend_from_slice(&code);
+    let cents = (d.amount.0 * Decimal::ONE_HUNDRED)
+        .trunc()
+        .to_i128()
+        .unwrap_or(0);
+    k.extend_from_slice(&((cents as u128) ^ (1u128 << 127)).to_be_bytes());
+    k
+}
+
+/// One entry of the stage/amount index, read back.
+struct StageAmount {
+    deal_id: u64,
+    currency: String,
+    amount: Decimal,
+}
+
+fn parse_stage_amount(k: &[u8]) -> Result<StageAmount> {
+    if k.len() != 43 {
+        return Err(Error::Storage(format!(
+            "stage amount key of {} bytes",
+            k.len()
+        )));
+    }
+    let cents = (u128::from_be_bytes(
+        k[27..43]
+            .try_into()
+            .map_err(|_| Error::Storage("amount key".into()))?,
+    ) ^ (1u128 << 127)) as i128;
+    Ok(StageAmount {
+        deal_id: store::be_u64(&k[16..24])?,
+        currency: String::from_utf8_lossy(&k[24..27]).trim().to_string(),
+        amount: Decimal::from_i128_with_scale(cents, 2),
+    })
+}
+
+/// The entries of one stage, most recently moved first.
+fn stage_entries(rx: &ReadTransaction, stage_id: u64) -> Result<Vec<StageAmount>> {
+    let t = rx
+        .open_table(tables::DEAL_BY_STAGE_AMOUNT)
+        .ctx("open stage index")?;
+    let from = stage_id.to_be_bytes();
+    let to = (stage_id + 1).to_be_bytes();
+    let mut out = Vec::new();
+    for row in t
+        .range(from.as_slice()..to.as_slice())
+        .ctx("read stage index")?
+        .rev()
+    {
+        let (k, _) = row.ctx("read stage index")?;
+        out.push(parse_stage_amount(k.value())?);
+    }
+    Ok(out)
+}
+
+/// Totals of index entries with the same rule as for rows: each amount converted and rounded,
+/// then added.
+fn entry_totals(entries: &[StageAmount], conv: &Converter) -> Totals {
+    let mut by: BTreeMap<String, (Decimal, u64)> = BTreeMap::new();
+    let mut base_total = Decimal::ZERO;
+    let mut unconverted = 0;
+    for e in entries {
+        let t = by.entry(e.currency.clone()).or_insert((Decimal::ZERO, 0));
+        t.0 += e.amount;
+        t.1 += 1;
+        match conv.convert(e.amount, &e.currency) {
+            Some(c) => base_total += c.amount,
+            None => unconverted += 1,
+        }
+    }
+    Totals {
+        by_currency: by
+            .into_iter()
+            .map(|(currency, (amount, count))| CurrencyTotal {
+                currency,
+                amount: Money::new(amount),
+                count,
+            })
+            .collect(),
+        base_total: Money::new(base_total),
+        unconverted,
     }
 }
 
@@ -762,6 +855,19 @@ pub fn list(
     let limit = limit.clamp(1, super::listing::MAX_LIMIT);
     let after = decode_cursor(cursor)?;
     let conv = Converter::new(rx, today)?;
+    let plain = f.responsible_id.is_none()
+        && !f.mine
+        && f.company_id.is_none()
+        && f.created_from.is_none()
+        && f.created_to.is_none()
+        && f.close_from.is_none()
+        && f.close_to.is_none()
+        && f.amount_min.is_none()
+        && f.amount_max.is_none()
+        && f.custom.is_empty();
+    if plain && matches!(sort, DealSort::Created | DealSort::CreatedDesc) {
+        return list_by_stage_index(rx, f, sort, after.as_deref(), limit, today, conv);
+    }
     let rows = matching(rx, me, f, &conv)?;
     let totals = totals(&rows);
     let total = rows.len() as u64;
@@ -790,6 +896,63 @@ pub fn list(
         items,
         next_cursor,
         total,
+        base_currency: conv.base.clone(),
+        rate_day: today,
+        totals,
+    })
+}
+
+/// The deal list filtered by pipeline and/or stage only, in creation order: totals from the
+/// stage/amount index, and only the page's deals read.
+fn list_by_stage_index(
+    rx: &ReadTransaction,
+    f: &DealFilter,
+    sort: DealSort,
+    after: Option<&[u8]>,
+    limit: usize,
+    today: NaiveDate,
+    conv: Converter,
+) -> Result<DealPage> {
+    let mut stages: Vec<Stage> = match f.pipeline_id {
+        Some(p) => stages_of(rx, p)?,
+        None => store::all(rx)?,
+    };
+    if let Some(s) = f.stage_id {
+        stages.retain(|x| x.id == s);
+    }
+    let mut entries = Vec::new();
+    for s in &stages {
+        entries.extend(stage_entries(rx, s.id)?);
+    }
+    let totals = entry_totals(&entries, &conv);
+    let mut ids: Vec<u64> = entries.iter().map(|e| e.deal_id).collect();
+    ids.sort_unstable();
+    let desc = sort == DealSort::CreatedDesc;
+    if desc {
+        ids.reverse();
+    }
+    if let Some(a) = after {
+        let a = store::be_u64(a)?;
+        ids.retain(|id| if desc { *id < a } else { *id > a });
+    }
+    let more = ids.len() > limit;
+    ids.truncate(limit);
+    let table = rx.open_table(tables::DEALS).ctx("open deals")?;
+    let mut items = Vec::with_capacity(ids.len());
+    for id in &ids {
+        if let Some(d) = store::get_in::<Deal>(&table, *id)? {
+            items.push(row(&conv, d));
+        }
+    }
+    name_companies(rx, &mut items)?;
+    Ok(DealPage {
+        next_cursor: if more {
+            ids.last().map(|id| encode_cursor(&id.to_be_bytes()))
+        } else {
+            None
+        },
+        items,
+        total: entries.len() as u64,
         base_currency: conv.base.clone(),
         rate_day: today,
         totals,
@@ -841,6 +1004,37 @@ pub fn board(
     allow(me, Permission::ReadCrm)?;
     let pipeline = super::pipelines::get(rx, pipeline_id)?;
     let conv = Converter::new(rx, today)?;
+    let limit = limit.clamp(1, super::listing::MAX_LIMIT);
+    if f.responsible_id.is_none() && !f.mine && f.company_id.is_none() && f.custom.is_empty() {
+        // The whole column from the stage/amount index; only the shown cards are read.
+        let deals = rx.open_table(tables::DEALS).ctx("open deals")?;
+        let mut company_names: HashMap<u64, Option<String>> = HashMap::new();
+        let mut columns = Vec::new();
+        for stage in pipeline.stages.clone() {
+            let entries = stage_entries(rx, stage.id)?;
+            let t = entry_totals(&entries, &conv);
+            let mut cards = Vec::new();
+            for e in entries.iter().take(limit) {
+                if let Some(d) = store::get_in::<Deal>(&deals, e.deal_id)? {
+                    cards.push(card(rx, &conv, d, &mut company_names)?);
+                }
+            }
+            columns.push(Column {
+                stage,
+                count: entries.len() as u64,
+                sum_base: t.base_total,
+                unconverted: t.unconverted,
+                cards,
+                more: entries.len() > limit,
+            });
+        }
+        return Ok(Board {
+            pipeline,
+            base_currency: conv.base.clone(),
+            rate_day: today,
+            columns,
+        });
+    }
     let f = DealFilter {
         pipeline_id: Some(pipeline_id),
         stage_id: None,
@@ -852,7 +1046,6 @@ pub fn board(
         by_stage.entry(r.deal.stage_id).or_default().push(r);
     }
     let mut company_names: HashMap<u64, Option<String>> = HashMap::new();
-    let limit = limit.clamp(1, super::listing::MAX_LIMIT);
     let mut columns = Vec::new();
     for stage in stages_of(rx, pipeline_id)? {
         let mut rows = by_stage.remove(&stage.id).unwrap_or_default();
@@ -868,29 +1061,7 @@ pub fn board(
         rows.truncate(limit);
         let mut cards = Vec::with_capacity(rows.len());
         for r in rows {
-            let company_name = match r.deal.company_id {
-                Some(c) => match company_names.get(&c) {
-                    Some(n) => n.clone(),
-                    None => {
-                        let n = store::get::<Company>(rx, c)?.map(|c| c.name);
-                        company_names.insert(c, n.clone());
-                        n
-                    }
-                },
-                None => None,
-            };
-            cards.push(DealCard {
-                id: r.deal.id,
-                title: r.deal.title,
-                amount: r.deal.amount,
-                currency: r.deal.currency,
-                base_amount: r.base_amount,
-                company_id: r.deal.company_id,
-                company_name,
-                responsible_id: r.deal.responsible_id,
-                stage_changed_at: r.deal.stage_changed_at,
-                expected_close: r.deal.expected_close,
-            });
+            cards.push(card(rx, &conv, r.deal, &mut company_names)?);
         }
         columns.push(Column {
             stage,
@@ -906,6 +1077,38 @@ pub fn board(
         base_currency: conv.base.clone(),
         rate_day: today,
         columns,
+    })
+}
+
+/// A board card, with its company's name (looked up once per company).
+fn card(
+    rx: &ReadTransaction,
+    conv: &Converter,
+    d: Deal,
+    names: &mut HashMap<u64, Option<String>>,
+) -> Result<DealCard> {
+    let company_name = match d.company_id {
+        Some(c) => {
+            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(c) {
+                e.insert(store::get::<Company>(rx, c)?.map(|c| c.name));
+            }
+            names.get(&c).cloned().flatten()
+        }
+        None => None,
+    };
+    Ok(DealCard {
+        base_amount: conv
+            .convert(d.amount.0, &d.currency)
+            .map(|c| Money::new(c.amount)),
+        id: d.id,
+        title: d.title,
+        amount: d.amount,
+        currency: d.currency,
+        company_id: d.company_id,
+        company_name,
+        responsible_id: d.responsible_id,
+        stage_changed_at: d.stage_changed_at,
+        expected_close: d.expected_close,
     })
 }
 

@@ -59,6 +59,7 @@ pub const DERIVED: &[&str] = &[
     "deal_by_source",
     "deal_by_type",
     "deal_stage_by_deal",
+    "deal_by_stage_amount",
 ];
 
 /// Tables that are not business data: sessions (everyone signs in again after a restore) and

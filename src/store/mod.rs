@@ -352,6 +352,7 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
         DEAL_BY_UPDATED,
         DEAL_BY_TITLE,
         DEAL_STAGE_BY_DEAL,
+        DEAL_BY_STAGE_AMOUNT,
     ] {
         txn.open_table(t).ctx("create table")?;
     }

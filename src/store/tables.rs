@@ -98,6 +98,11 @@ pub const DEAL_BY_CONTACT: MultimapTableDefinition<u64, u64> =
     MultimapTableDefinition::new("deal_by_contact");
 pub const DEAL_BY_SOURCE: MultimapTableDefinition<u64, u64> =
     MultimapTableDefinition::new("deal_by_source");
+/// stage id BE ‖ stage_changed_at micros BE ‖ deal id BE ‖ currency (3 bytes) ‖ amount in
+/// cents (i128 + 2^127, BE) → (): a board column's cards in order, and its sums, from the
+/// index alone.
+pub const DEAL_BY_STAGE_AMOUNT: TableDefinition<&[u8], ()> =
+    TableDefinition::new("deal_by_stage_amount");
 pub const DEAL_BY_TYPE: MultimapTableDefinition<u64, u64> =
     MultimapTableDefinition::new("deal_by_type");
 /// Every stage a deal entered: which, when, by whom (for time-in-stage).

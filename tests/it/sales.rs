@@ -172,6 +172,21 @@ fn the_office_sells_in_four_currencies_through_three_pipelines() {
         "sorted by base amount"
     );
     assert_eq!(list["items"][1]["base_amount"], "4479.55");
+    // The default order (newest first) is answered from the stage/amount index: same totals.
+    let newest = admin.ok(&format!("/api/v1/deals?pipeline_id={}", id(&keddr)));
+    assert_eq!(newest["totals"], list["totals"]);
+    assert_eq!(newest["total"], 4);
+    assert_eq!(newest["items"][0]["id"], id(&d_rub));
+    let page = admin.ok(&format!("/api/v1/deals?pipeline_id={}&limit=3", id(&keddr)));
+    let next = page["next_cursor"].as_str().unwrap().to_string();
+    let rest = admin.ok(&format!(
+        "/api/v1/deals?pipeline_id={}&limit=3&cursor={next}",
+        id(&keddr)
+    ));
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert_eq!(rest["items"][0]["id"], id(&d_uah));
+    let all = admin.ok("/api/v1/deals?limit=500");
+    assert_eq!(all["total"], 6, "every pipeline's deals");
 
     // Custom-field filters.
     let free_only = admin.ok(&format!(
