@@ -13,7 +13,7 @@ const LOGIN = process.env.KOROBKA_LOGIN;
 const PASSWORD = process.env.KOROBKA_PASSWORD;
 const SHOTS = process.env.SCREENSHOT_DIR || '';
 const REQUIRE = process.env.KOROBKA_REQUIRE_BROWSER === '1';
-const TIMEOUT = 15000;
+const TIMEOUT = 30000; // generous: CI machines are shared and a debug build serves the pages
 const LIVE_TIMEOUT = 10000;
 
 function finish(ok, msg) {

@@ -11,7 +11,7 @@ const LOGIN = process.env.KOROBKA_LOGIN;
 const PASSWORD = process.env.KOROBKA_PASSWORD;
 const SHOTS = process.env.SCREENSHOT_DIR || '';
 const REQUIRE = process.env.KOROBKA_REQUIRE_BROWSER === '1';
-const TIMEOUT = 15000;
+const TIMEOUT = 30000; // generous: CI machines are shared and a debug build serves the pages
 
 function finish(ok, msg) {
   if (msg) console.log(msg); // stdout, so the summary line below is reliably the last line
