@@ -170,30 +170,10 @@ fn stage_entries(rx: &ReadTransaction, stage_id: u64) -> Result<Vec<StageAmount>
 /// Totals of index entries with the same rule as for rows: each amount converted and rounded,
 /// then added.
 fn entry_totals(entries: &[StageAmount], conv: &Converter) -> Totals {
-    let mut by: BTreeMap<String, (Decimal, u64)> = BTreeMap::new();
-    let mut base_total = Decimal::ZERO;
-    let mut unconverted = 0;
-    for e in entries {
-        let t = by.entry(e.currency.clone()).or_insert((Decimal::ZERO, 0));
-        t.0 += e.amount;
-        t.1 += 1;
-        match conv.convert(e.amount, &e.currency) {
-            Some(c) => base_total += c.amount,
-            None => unconverted += 1,
-        }
-    }
-    Totals {
-        by_currency: by
-            .into_iter()
-            .map(|(currency, (amount, count))| CurrencyTotal {
-                currency,
-                amount: Money::new(amount),
-                count,
-            })
-            .collect(),
-        base_total: Money::new(base_total),
-        unconverted,
-    }
+    sum_up(entries.iter().map(|e| {
+        let base = conv.convert(e.amount, &e.currency).map(|c| c.amount);
+        (e.currency.as_str(), e.amount, base)
+    }))
 }
 
 #[derive(Debug, Clone, Object)]
@@ -762,17 +742,27 @@ fn matching(
 }
 
 fn totals(rows: &[DealRow]) -> Totals {
+    sum_up(rows.iter().map(|r| {
+        (
+            r.deal.currency.as_str(),
+            r.deal.amount.0,
+            r.base_amount.map(|a| a.0),
+        )
+    }))
+}
+
+/// Per-currency totals and the base total of (currency, amount, converted amount) items: the
+/// converted amounts are already rounded, so the base total is the sum of what lines show.
+fn sum_up<'a>(items: impl Iterator<Item = (&'a str, Decimal, Option<Decimal>)>) -> Totals {
     let mut by: BTreeMap<String, (Decimal, u64)> = BTreeMap::new();
     let mut base_total = Decimal::ZERO;
     let mut unconverted = 0;
-    for r in rows {
-        let e = by
-            .entry(r.deal.currency.clone())
-            .or_insert((Decimal::ZERO, 0));
-        e.0 += r.deal.amount.0;
+    for (currency, amount, base) in items {
+        let e = by.entry(currency.to_string()).or_insert((Decimal::ZERO, 0));
+        e.0 += amount;
         e.1 += 1;
-        match r.base_amount {
-            Some(a) => base_total += a.0,
+        match base {
+            Some(a) => base_total += a,
             None => unconverted += 1,
         }
     }
