@@ -14,7 +14,7 @@ use super::{
     Company, Contact,
     custom::{self, Entity, Values},
     listing::{decode_cursor, encode_cursor},
-    money::{self, Converter, Money, check_known, parse_amount},
+    money::{self, Converter, Money, parse_amount},
     name_key,
     pipelines::{Pipeline, Stage, StageKind, stages_of, stages_of_tx},
     reflists::{self, DealType, LeadSource},
@@ -369,13 +369,13 @@ fn check(tx: &Tx, input: &DealInput, old: Option<&Deal>) -> Result<Deal> {
         },
     };
     let amount = Money::new(parse_amount(&mut p, "amount", &input.amount).unwrap_or(Decimal::ZERO));
-    let currency = if input.currency.trim().is_empty() {
-        money::base_tx(tx)?
-    } else if old.is_some_and(|o| o.currency == input.currency.trim().to_uppercase()) {
-        input.currency.trim().to_uppercase()
-    } else {
-        check_known(tx, &mut p, "currency", &input.currency)?
-    };
+    let currency = money::check_currency(
+        tx,
+        &mut p,
+        "currency",
+        &input.currency,
+        old.map(|o| o.currency.as_str()),
+    )?;
     if let Some(c) = input.company_id
         && !tx.exists::<Company>(c)?
     {

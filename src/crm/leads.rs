@@ -14,7 +14,7 @@ use super::{
     custom::{self, Entity, Values},
     deals::{self, Deal, DealInput},
     listing::{self, Page, SortBy, SortIndexes},
-    money::{self, Money, check_known, parse_amount},
+    money::{self, Money, parse_amount},
     name_key,
     pipelines::{LeadStatus, LeadStatusKind, lead_statuses_tx},
     reflists::{self, LeadSource},
@@ -152,13 +152,13 @@ fn check(tx: &Tx, input: &LeadInput, old: Option<&Lead>) -> Result<Lead> {
         p.add("responsible_id", "not_found", "no such user");
     }
     let amount = parse_amount(&mut p, "amount", &input.amount).map(Money::new);
-    let currency = if input.currency.trim().is_empty() {
-        money::base_tx(tx)?
-    } else if old.is_some_and(|o| o.currency == input.currency.trim().to_uppercase()) {
-        input.currency.trim().to_uppercase()
-    } else {
-        check_known(tx, &mut p, "currency", &input.currency)?
-    };
+    let currency = money::check_currency(
+        tx,
+        &mut p,
+        "currency",
+        &input.currency,
+        old.map(|o| o.currency.as_str()),
+    )?;
     let statuses = lead_statuses_tx(tx)?;
     let status_id = match input.status_id {
         Some(s)

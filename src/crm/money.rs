@@ -206,6 +206,25 @@ pub fn check_known(tx: &Tx, p: &mut Problems, field: &str, code: &str) -> Result
     Ok(c)
 }
 
+/// The currency of a new amount: the base when left empty, the record's own currency as it
+/// was (even if deactivated since), or else a known, active one.
+pub fn check_currency(
+    tx: &Tx,
+    p: &mut Problems,
+    field: &str,
+    input: &str,
+    old: Option<&str>,
+) -> Result<String> {
+    let code = input.trim().to_uppercase();
+    if code.is_empty() {
+        base_tx(tx)
+    } else if old == Some(code.as_str()) {
+        Ok(code)
+    } else {
+        check_known(tx, p, field, input)
+    }
+}
+
 #[derive(Debug, Clone, Object)]
 pub struct CurrencyInput {
     #[oai(default)]
