@@ -9,7 +9,7 @@ use super::{
     policy::{Permission, allow},
 };
 use crate::{
-    error::{Ctx, Error, Problems, Result},
+    error::{Error, Problems, Result},
     store::{self, Kind, Record, Tx, tables},
     validate,
 };
@@ -102,31 +102,24 @@ pub fn update(tx: &mut Tx, actor: &User, id: u64, input: DepartmentInput) -> Res
 pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
     allow(actor, Permission::ManageDepartments)?;
     let old: Department = tx.must(id)?;
-    let t = tx
-        .txn
-        .open_table(tables::DEPARTMENTS)
-        .ctx("read departments")?;
-    for row in redb::ReadableTable::iter(&t).ctx("read departments")? {
-        let (_, v) = row.ctx("read departments")?;
-        let d: Department = store::codec::decode(v.value(), "department")?;
-        if d.parent_id == Some(id) {
-            return Err(Error::Conflict(
-                "the department has sub-departments: move or delete them first".into(),
-            ));
-        }
+    if tx
+        .all::<Department>()?
+        .iter()
+        .any(|d| d.parent_id == Some(id))
+    {
+        return Err(Error::Conflict(
+            "the department has sub-departments: move or delete them first".into(),
+        ));
     }
-    drop(t);
-    let ut = tx.txn.open_table(tables::USERS).ctx("read departments")?;
-    for row in redb::ReadableTable::iter(&ut).ctx("read departments")? {
-        let (_, v) = row.ctx("read departments")?;
-        let u: User = store::codec::decode(v.value(), "user")?;
-        if u.department_id == Some(id) {
-            return Err(Error::Conflict(
-                "people work in this department: move them first".into(),
-            ));
-        }
+    if tx
+        .all::<User>()?
+        .iter()
+        .any(|u| u.department_id == Some(id))
+    {
+        return Err(Error::Conflict(
+            "people work in this department: move them first".into(),
+        ));
     }
-    drop(ut);
     tx.delete(&old)
 }
 

@@ -229,16 +229,11 @@ pub fn create(tx: &mut Tx, actor: Option<&User>, input: NewUser) -> Result<User>
 }
 
 fn active_admins(tx: &Tx) -> Result<usize> {
-    let t = tx.txn.open_table(tables::USERS).ctx("open users")?;
-    let mut n = 0;
-    for row in redb::ReadableTable::iter(&t).ctx("read users")? {
-        let (_, v) = row.ctx("read users")?;
-        let u: User = store::codec::decode(v.value(), "user")?;
-        if u.active && u.role == Role::Admin {
-            n += 1;
-        }
-    }
-    Ok(n)
+    Ok(tx
+        .all::<User>()?
+        .iter()
+        .filter(|u| u.active && u.role == Role::Admin)
+        .count())
 }
 
 pub fn update(tx: &mut Tx, actor: &User, id: u64, input: UserUpdate) -> Result<User> {

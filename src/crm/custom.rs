@@ -146,18 +146,8 @@ pub fn defs(rx: &ReadTransaction, entity: Option<Entity>) -> Result<Vec<FieldDef
 }
 
 pub fn defs_tx(tx: &Tx, entity: Entity) -> Result<Vec<FieldDef>> {
-    let t = tx
-        .txn
-        .open_table(tables::CUSTOM_FIELDS)
-        .map_err(|e| Error::Storage(e.to_string()))?;
-    let mut v = Vec::new();
-    for row in redb::ReadableTable::iter(&t).map_err(|e| Error::Storage(e.to_string()))? {
-        let (_, val) = row.map_err(|e| Error::Storage(e.to_string()))?;
-        let d: FieldDef = store::codec::decode(val.value(), "custom field")?;
-        if d.entity == entity {
-            v.push(d);
-        }
-    }
+    let mut v: Vec<FieldDef> = tx.all()?;
+    v.retain(|d| d.entity == entity);
     v.sort_by_key(|d| (d.sort, d.id));
     Ok(v)
 }

@@ -181,18 +181,7 @@ pub fn seed(tx: &mut Tx) -> Result<()> {
 }
 
 pub fn find(tx: &Tx, code: &str) -> Result<Option<Currency>> {
-    let t = tx
-        .txn
-        .open_table(tables::CURRENCIES)
-        .ctx("open currencies")?;
-    for row in t.iter().ctx("read currencies")? {
-        let (_, v) = row.ctx("read currencies")?;
-        let c: Currency = store::codec::decode(v.value(), "currency")?;
-        if c.code == code {
-            return Ok(Some(c));
-        }
-    }
-    Ok(None)
+    Ok(tx.all::<Currency>()?.into_iter().find(|c| c.code == code))
 }
 
 /// A currency code that exists (and is active, for new amounts).

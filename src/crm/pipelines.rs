@@ -425,18 +425,7 @@ pub fn lead_statuses(rx: &ReadTransaction) -> Result<Vec<LeadStatus>> {
 }
 
 pub fn lead_statuses_tx(tx: &Tx) -> Result<Vec<LeadStatus>> {
-    let t = tx
-        .txn
-        .open_table(tables::LEAD_STATUSES)
-        .map_err(|e| Error::Storage(e.to_string()))?;
-    let mut v = Vec::new();
-    for row in redb::ReadableTable::iter(&t).map_err(|e| Error::Storage(e.to_string()))? {
-        let (_, val) = row.map_err(|e| Error::Storage(e.to_string()))?;
-        v.push(store::codec::decode::<LeadStatus>(
-            val.value(),
-            "lead status",
-        )?);
-    }
+    let mut v: Vec<LeadStatus> = tx.all()?;
     v.sort_by_key(|s| (s.sort, s.id));
     Ok(v)
 }

@@ -601,6 +601,17 @@ impl Tx {
             .ctx("count")
     }
 
+    /// Every record of a table, as this transaction sees it, in id order.
+    pub fn all<R: Record>(&self) -> Result<Vec<R>> {
+        let t = self.txn.open_table(R::TABLE).ctx("open table")?;
+        let mut out = Vec::new();
+        for row in t.iter().ctx(R::NAME)? {
+            let (_, v) = row.ctx(R::NAME)?;
+            out.push(codec::decode(v.value(), R::NAME)?);
+        }
+        Ok(out)
+    }
+
     pub fn exists<R: Record>(&self, id: u64) -> Result<bool> {
         let t = self.txn.open_table(R::TABLE).ctx("open table")?;
         Ok(t.get(id).ctx(R::NAME)?.is_some())
