@@ -1,4 +1,4 @@
-// Settings: users, departments, company types, API tokens, profile.
+// Settings: users, departments, company types, sales reference data, mail (SMTP), backups, API tokens, profile.
 import { html, useState, useEffect, useCallback } from '../lib.js';
 import { api, loadUsers, loadTypes, loadDepartments } from '../api.js';
 import { t, fmtDateTime, LANGS, timeZones, setLang } from '../i18n.js';
@@ -6,6 +6,7 @@ import { useStore, setState, getState, toast } from '../store.js';
 import { Link, navigate, match } from '../router.js';
 import { SalesSettings, SALES_TABS, RefList } from './sales-settings.js';
 import { Backups } from './backups.js';
+import { MailSettings } from './mail-settings.js';
 import {
   Field, TextInput, Select, ErrorBox, Spinner, NotFound, PageHead, Modal,
   fieldErrors, errorText, useConfirm, useEscape, typeLabel, userName,
@@ -14,7 +15,7 @@ import {
 const TABS = [
   { key: 'users', admin: true }, { key: 'departments', admin: true }, { key: 'types', path: 'company-types', admin: true },
   ...SALES_TABS,
-  { key: 'backups', admin: true }, { key: 'tokens' }, { key: 'profile' },
+  { key: 'mail', admin: true }, { key: 'backups', admin: true }, { key: 'tokens' }, { key: 'profile' },
 ];
 
 export function SettingsPage({ path }) {
@@ -33,6 +34,7 @@ export function SettingsPage({ path }) {
   else if (path === '/settings/company-types') body = html`<${RefList} apiPath="/company-types" load=${loadTypes} storeKey="types" testid="types" />`;
   else if (SALES_TABS.some((x) => path === '/settings/' + (x.path || x.key) || path.startsWith('/settings/' + (x.path || x.key) + '/'))) body = html`<${SalesSettings} path=${path} />`;
   else if (path === '/settings/backups') body = html`<${Backups} />`;
+  else if (path === '/settings/mail') body = html`<${MailSettings} />`;
   else if (path !== '/settings') body = html`<${NotFound} />`;
   return html`<div class="page">
     <${PageHead} title=${t('settings.title')} />
