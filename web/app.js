@@ -12,15 +12,23 @@ import { ContactsList, ContactView, ContactForm } from './pages/contacts.js';
 import { SettingsPage } from './pages/settings.js';
 import { LeadsList, LeadView, LeadForm, LeadConvert } from './pages/leads.js';
 import { DealsPage, DealView, DealForm } from './pages/deals.js';
+import { TasksPage, TaskView, TaskFormPage } from './pages/tasks.js';
+import { MyPage } from './pages/my.js';
+import { FeedPage } from './pages/feed.js';
+import { CalendarPage } from './pages/calendar.js';
+import { Bell, CountBadges, useWorkLive } from './bell.js';
 
+// `work`: which /my/counters group shows as badges (red = overdue, grey = today); `section`: a group heading.
 const NAV = [
-  { key: 'feed', path: '/feed', icon: '≡', soon: true },
+  { key: 'feed', path: '/feed', icon: '≡' },
+  { key: 'my', path: '/my', icon: '☑', work: 'total' },
+  { key: 'tasks', path: '/tasks', icon: '✓', work: 'tasks' },
+  { key: 'calendar', path: '/calendar', icon: '▤' },
+  { section: 'crm', work: 'crm' },
   { key: 'leads', path: '/leads', icon: '◎', count: 'leads' },
   { key: 'deals', path: '/deals', icon: '◆', count: 'deals' },
   { key: 'contacts', path: '/contacts', icon: '☺', count: 'contacts' },
   { key: 'companies', path: '/companies', icon: '▦', count: 'companies' },
-  { key: 'tasks', path: '/tasks', icon: '✓', soon: true },
-  { key: 'calendar', path: '/calendar', icon: '▤', soon: true },
   { key: 'settings', path: '/settings', icon: '⚙' },
 ];
 
@@ -43,6 +51,13 @@ const ROUTES = [
   ['/deals/new', DealForm],
   ['/deals/:id', DealView],
   ['/deals/:id/edit', DealForm],
+  ['/my', MyPage],
+  ['/tasks', TasksPage],
+  ['/tasks/new', TaskFormPage],
+  ['/tasks/:id', TaskView],
+  ['/tasks/:id/edit', TaskFormPage],
+  ['/feed', FeedPage],
+  ['/calendar', CalendarPage],
 ];
 
 function Unavailable({ section }) {
@@ -61,6 +76,11 @@ function Nav({ path, open, onClose }) {
     <div class="brand"><span class="brand-box">K</span> ${t('app.name')}</div>
     <ul>
       ${NAV.map((n) => {
+        const wc = n.work && st.myCounters ? st.myCounters[n.work] : null;
+        if (n.section) {
+          return html`<li class="nav-section" data-testid=${'nav-section-' + n.section}>
+            <span class="nav-label">${t('nav.section.' + n.section)}</span><${CountBadges} c=${wc} name=${n.section} /></li>`;
+        }
         const active = path === n.path || path.startsWith(n.path + '/');
         const cnt = n.count && st.counts ? st.counts[n.count] : null;
         return html`<li>
@@ -72,6 +92,7 @@ function Nav({ path, open, onClose }) {
             <span class="nav-label">${t('nav.' + n.key)}</span>
             ${n.soon ? html`<span class="soon-badge">${t('nav.soon')}</span>` : null}
             ${cnt != null ? html`<span class="nav-count" data-testid=${'count-' + n.key}>${fmtNumber(cnt)}</span>` : null}
+            ${n.work ? html`<${CountBadges} c=${wc} name=${n.key} />` : null}
           <//>
         </li>`;
       })}
@@ -101,7 +122,7 @@ function UserMenu() {
   };
   const logout = async () => {
     try { await api.post('/auth/logout'); } catch { /* leave anyway */ }
-    setState({ session: null, users: null, types: null, departments: null, counts: null });
+    setState({ session: null, users: null, types: null, departments: null, counts: null, myCounters: null });
     navigate('/login');
   };
   const initials = (user.name || user.login).split(/\s+/).map((w) => w[0]).slice(0, 2).join('').toUpperCase();
@@ -129,6 +150,7 @@ function UserMenu() {
 function Shell({ path }) {
   const [navOpen, setNavOpen] = useState(false);
   useEffect(() => { loadCounts(); loadUsers().catch(() => {}); loadTypes().catch(() => {}); }, []);
+  useWorkLive();
   let page = null;
   for (const [pattern, Comp] of ROUTES) {
     const params = match(pattern, path);
@@ -149,6 +171,7 @@ function Shell({ path }) {
         <button class="btn btn-icon menu-toggle" aria-label=${t('nav.menu')} aria-expanded=${navOpen}
           data-testid="menu-toggle" onClick=${() => setNavOpen(!navOpen)}>☰</button>
         <${SearchBox} />
+        <${Bell} />
         <${UserMenu} />
       </header>
       <main id="main" tabindex="-1">${page}</main>

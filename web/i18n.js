@@ -4,6 +4,7 @@
 import { getState, setState } from './store.js';
 import DEALS from './i18n-deals.js';
 import LEADS from './i18n-leads.js';
+import WORK from './i18n-work.js';
 import CAL from './i18n-cal.js';
 
 export const LANGS = [
@@ -293,7 +294,7 @@ const S = {
   'profile.wrong_password': ['The current password is wrong.', 'Поточний пароль невірний.', 'Текущий пароль неверен.'],
 };
 
-Object.assign(S, DEALS, LEADS, CAL);
+Object.assign(S, DEALS, LEADS, CAL, WORK);
 export const dictionaries = { en: {}, uk: {}, ru: {} };
 for (const [k, [en, uk, ru]] of Object.entries(S)) {
   dictionaries.en[k] = en; dictionaries.uk[k] = uk; dictionaries.ru[k] = ru;

@@ -1,5 +1,6 @@
 // Live updates: one EventSource on /api/v1/events shared by the whole page.
 // subscribe(fn) → unsubscribe. fn receives {event:'deal', data:{type, deal_id, pipeline_id, stage_id, from_stage_id, by}},
+// {event:'work', data:{what:'counters'|'feed'|'notification', user_ids:[..]}} (empty user_ids = everyone),
 // or {event:'reconnected'} after the stream came back (events may have been missed: reload what you show).
 // The stream is opened by the first subscriber and closed when the last one leaves (e.g. on sign-out, when the
 // pages using it unmount); closeLive() closes it at once.
@@ -24,6 +25,11 @@ function open() {
     let data = null;
     try { data = JSON.parse(e.data); } catch { return; }
     emit({ event: 'deal', data });
+  });
+  es.addEventListener('work', (e) => {
+    let data = null;
+    try { data = JSON.parse(e.data); } catch { return; }
+    emit({ event: 'work', data });
   });
   es.addEventListener('error', () => {
     if (!lostSince) lostSince = Date.now();

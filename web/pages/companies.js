@@ -12,6 +12,8 @@ import {
 import {
   CustomFieldsForm, CustomFieldsView, CustomFieldFilters, CfValue, cfLabel, cfParams, activeDefs, useCustomFields, defaultCustom, cleanCustom,
 } from '../customfields.js';
+import { Timeline } from '../timeline.js';
+import { useWorkCounts, WorkTh, WorkCell } from '../bell.js';
 
 // Sortable column header. sort is like "name" / "-name".
 export function SortTh({ field, label, sort, setSort, cls }) {
@@ -73,6 +75,7 @@ export function CompaniesList() {
   const [cf, setCf] = useState({});
   const [st, more] = usePaged('/companies', { sort, responsible_id: responsible, type_id: type, ...cfParams(cf) });
   const cfCols = activeDefs(useCustomFields('company')).filter((d) => d.show_in_list);
+  const work = useWorkCounts('company', st.items);
   const users = (store.users || []).filter((u) => u.active || String(u.id) === responsible);
   const types = store.types || [];
   const filtered = responsible || type || Object.keys(cfParams(cf)).length > 0;
@@ -99,12 +102,13 @@ export function CompaniesList() {
           <th>${t('f.type')}</th><th>${t('f.responsible')}</th><th>${t('f.phone')}</th><th>${t('f.email')}</th>
           <th class="num">${t('f.contacts_count')}</th>
           ${cfCols.map((d) => html`<th key=${d.id}>${cfLabel(d)}</th>`)}
+          <${WorkTh} />
           <${SortTh} field="updated" label=${t('f.updated_at')} sort=${sort} setSort=${setSort} />
           <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} cls="col-created" />
         </tr></thead>
         <tbody>
-          ${st.items === null ? html`<tr><td colspan=${8 + cfCols.length}><${Spinner} /></td></tr>`
-            : st.items.length === 0 ? html`<tr><td colspan=${8 + cfCols.length} class="empty">${filtered ? t('companies.empty_filtered') : t('companies.empty')}</td></tr>`
+          ${st.items === null ? html`<tr><td colspan=${9 + cfCols.length}><${Spinner} /></td></tr>`
+            : st.items.length === 0 ? html`<tr><td colspan=${9 + cfCols.length} class="empty">${filtered ? t('companies.empty_filtered') : t('companies.empty')}</td></tr>`
             : st.items.map((c) => html`<tr key=${c.id}>
               <td data-label=${t('f.name')}><${Link} href=${'/companies/' + c.id} class="strong">${c.name}<//></td>
               <td data-label=${t('f.type')}>${c.type_id != null ? typeName(c.type_id) : null}</td>
@@ -113,6 +117,7 @@ export function CompaniesList() {
               <td data-label=${t('f.email')} class="break">${c.emails && c.emails[0] ? c.emails[0].value : null}</td>
               <td data-label=${t('f.contacts_count')} class="num">${c.contact_count ?? ''}</td>
               ${cfCols.map((d) => { const v = (c.custom || {})[String(d.id)]; return html`<td key=${d.id} data-label=${cfLabel(d)}>${v == null || v === '' ? null : html`<${CfValue} def=${d} value=${v} short />`}</td>`; })}
+              <${WorkCell} c=${work[c.id]} id=${c.id} />
               <td data-label=${t('f.updated_at')} class="nowrap muted" title=${fmtDateTime(c.updated_at)}>${fmtDateShort(c.updated_at)}</td>
               <td data-label=${t('f.created_at')} class="nowrap muted col-created" title=${fmtDateTime(c.created_at)}>${fmtDateShort(c.created_at)}</td>
             </tr>`)}
@@ -129,12 +134,10 @@ export function CompanyView({ params }) {
   const [c, setC] = useState(null);
   const [err, setErr] = useState(null);
   const [contacts, setContacts] = useState(null);
-  const [hist, setHist] = useState(null);
   const [ask, dialog] = useConfirm();
   useEffect(() => {
     api.get('/companies/' + id).then(setC).catch(setErr);
     api.get(`/companies/${id}/contacts`).then((r) => setContacts(r.items || [])).catch(() => setContacts([]));
-    api.get(`/companies/${id}/history`).then((r) => setHist(r.items || [])).catch(() => setHist([]));
   }, [id]);
   if (err) return err.status === 404 ? html`<${NotFound} />` : html`<div class="page"><${ErrorBox} error=${err} /></div>`;
   if (!c) return html`<${Spinner} />`;
@@ -178,8 +181,8 @@ export function CompanyView({ params }) {
           </ul>`}
       </section>
       <section class="panel span2">
-        <h2>${t('history.title')}</h2>
-        <${History} entity="company" items=${hist} />
+        <h2>${t('timeline.title')}</h2>
+        <${Timeline} kind="company" id=${id} renderHistory=${(e) => html`<${History} entity="company" items=${[e]} />`} />
       </section>
     </div>
     ${dialog}

@@ -13,6 +13,8 @@ import {
   CustomFieldsForm, CustomFieldsView, CustomFieldFilters, CfValue, cfLabel, cfParams, activeDefs, useCustomFields, defaultCustom, cleanCustom,
 } from '../customfields.js';
 import { SortTh, SortSelect, usePaged, ListFooter } from './companies.js';
+import { Timeline } from '../timeline.js';
+import { useWorkCounts, WorkTh, WorkCell } from '../bell.js';
 
 // Company names for the ids on one page of contacts (no batch endpoint: fetch each once, cached).
 const companyCache = new Map();
@@ -39,6 +41,7 @@ export function ContactsList() {
   const cfCols = activeDefs(useCustomFields('contact')).filter((d) => d.show_in_list);
   const filtered = responsible || Object.keys(cfParams(cf)).length > 0;
   const cname = useCompanyNames((st.items || []).map((c) => c.company_id));
+  const work = useWorkCounts('contact', st.items);
   const users = (store.users || []).filter((u) => u.active || String(u.id) === responsible);
   return html`<div class="page">
     <${PageHead} title=${t('contacts.title')}>
@@ -59,12 +62,13 @@ export function ContactsList() {
           <${SortTh} field="name" label=${t('f.name')} sort=${sort} setSort=${setSort} />
           <th>${t('f.position')}</th><th>${t('f.company')}</th><th>${t('f.responsible')}</th><th>${t('f.phone')}</th><th>${t('f.email')}</th>
           ${cfCols.map((d) => html`<th key=${d.id}>${cfLabel(d)}</th>`)}
+          <${WorkTh} />
           <${SortTh} field="updated" label=${t('f.updated_at')} sort=${sort} setSort=${setSort} />
           <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} cls="col-created" />
         </tr></thead>
         <tbody>
-          ${st.items === null ? html`<tr><td colspan=${8 + cfCols.length}><${Spinner} /></td></tr>`
-            : st.items.length === 0 ? html`<tr><td colspan=${8 + cfCols.length} class="empty">${filtered ? t('contacts.empty_filtered') : t('contacts.empty')}</td></tr>`
+          ${st.items === null ? html`<tr><td colspan=${9 + cfCols.length}><${Spinner} /></td></tr>`
+            : st.items.length === 0 ? html`<tr><td colspan=${9 + cfCols.length} class="empty">${filtered ? t('contacts.empty_filtered') : t('contacts.empty')}</td></tr>`
             : st.items.map((c) => html`<tr key=${c.id}>
               <td data-label=${t('f.name')}><${Link} href=${'/contacts/' + c.id} class="strong">${contactName(c)}<//></td>
               <td data-label=${t('f.position')}>${c.position}</td>
@@ -73,6 +77,7 @@ export function ContactsList() {
               <td data-label=${t('f.phone')} class="nowrap">${c.phones && c.phones[0] ? c.phones[0].value : null}</td>
               <td data-label=${t('f.email')} class="break">${c.emails && c.emails[0] ? c.emails[0].value : null}</td>
               ${cfCols.map((d) => { const v = (c.custom || {})[String(d.id)]; return html`<td key=${d.id} data-label=${cfLabel(d)}>${v == null || v === '' ? null : html`<${CfValue} def=${d} value=${v} short />`}</td>`; })}
+              <${WorkCell} c=${work[c.id]} id=${c.id} />
               <td data-label=${t('f.updated_at')} class="nowrap muted" title=${fmtDateTime(c.updated_at)}>${fmtDateShort(c.updated_at)}</td>
               <td data-label=${t('f.created_at')} class="nowrap muted col-created" title=${fmtDateTime(c.created_at)}>${fmtDateShort(c.created_at)}</td>
             </tr>`)}
@@ -83,19 +88,25 @@ export function ContactsList() {
   </div>`;
 }
 
+// One history entry of the timeline, with the names of the companies it mentions.
+function ContactHistEntry({ e }) {
+  const ids = (e.changes || []).filter((ch) => ch.field === 'company_id').flatMap((ch) => [ch.old, ch.new]);
+  const cname = useCompanyNames(ids);
+  const companyNames = {};
+  for (const cid of ids) if (cid != null && cname(cid)) companyNames[cid] = cname(cid);
+  return html`<${History} entity="contact" items=${[e]} companyNames=${companyNames} />`;
+}
+
 export function ContactView({ params }) {
   useStore();
   const id = params.id;
   const [c, setC] = useState(null);
   const [err, setErr] = useState(null);
-  const [hist, setHist] = useState(null);
   const [ask, dialog] = useConfirm();
   useEffect(() => {
     api.get('/contacts/' + id).then(setC).catch(setErr);
-    api.get(`/contacts/${id}/history`).then((r) => setHist(r.items || [])).catch(() => setHist([]));
   }, [id]);
-  const histCompanyIds = (hist || []).flatMap((e) => (e.changes || []).filter((ch) => ch.field === 'company_id').flatMap((ch) => [ch.old, ch.new]));
-  const cname = useCompanyNames([c && c.company_id, ...histCompanyIds]);
+  const cname = useCompanyNames([c && c.company_id]);
   if (err) return err.status === 404 ? html`<${NotFound} />` : html`<div class="page"><${ErrorBox} error=${err} /></div>`;
   if (!c) return html`<${Spinner} />`;
   const name = contactDisplayName(c);
@@ -108,8 +119,6 @@ export function ContactView({ params }) {
       navigate(c.company_id ? '/companies/' + c.company_id : '/contacts');
     } catch (e) { toast(errorText(e), 'error'); }
   };
-  const companyNames = {};
-  for (const cid of histCompanyIds) if (cid != null && cname(cid)) companyNames[cid] = cname(cid);
   return html`<div class="page" data-testid="contact-page">
     <${PageHead} title=${name} back=${{ href: '/contacts', label: t('contacts.title') }}>
       <${Link} class="btn" href=${`/contacts/${id}/edit`} data-testid="edit">${t('common.edit')}<//>
@@ -131,9 +140,9 @@ export function ContactView({ params }) {
           <dt>${t('f.updated_at')}</dt><dd>${fmtDateTime(c.updated_at)} · ${userName(c.updated_by)}</dd>
         </dl>
       </section>
-      <section class="panel">
-        <h2>${t('history.title')}</h2>
-        <${History} entity="contact" items=${hist} companyNames=${companyNames} />
+      <section class="panel span2">
+        <h2>${t('timeline.title')}</h2>
+        <${Timeline} kind="contact" id=${id} renderHistory=${(e) => html`<${ContactHistEntry} e=${e} />`} />
       </section>
     </div>
     ${dialog}

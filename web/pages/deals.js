@@ -16,6 +16,8 @@ import {
   RecordLink, useRecordNames, DebouncedInput,
 } from '../customfields.js';
 import { subscribe } from '../live.js';
+import { Timeline } from '../timeline.js';
+import { useWorkCounts, WorkTh, WorkCell } from '../bell.js';
 
 const LS_PIPELINE = 'korobka.deals.pipeline';
 const LS_VIEW = 'korobka.deals.view';
@@ -172,6 +174,7 @@ function Board({ pipeline }) {
   useEffect(() => {
     let timer = null;
     const unsub = subscribe((m) => {
+      if (m.event !== 'deal' && m.event !== 'reconnected') return;
       if (m.event === 'deal' && m.data && String(m.data.pipeline_id) !== String(pipeline.id)) return;
       clearTimeout(timer);
       timer = setTimeout(() => loadRef.current(), 200);
@@ -496,7 +499,8 @@ function DealsList({ pipelines }) {
   const cols = activeDefs(defs, f.pipeline_id || null).filter((d) => d.show_in_list);
   const filtered = JSON.stringify(f) !== JSON.stringify(emptyListFilters());
   const totals = list.totals;
-  const ncol = 8 + cols.length;
+  const work = useWorkCounts('deal', list.items);
+  const ncol = 9 + cols.length;
   const sortOpts = LIST_SORTS.flatMap(([k, label]) => [{ value: k, label: t(label) + ' ▲' }, { value: '-' + k, label: t(label) + ' ▼' }]);
   return html`<div data-testid="deals-list">
     <div class=${'filters deal-filters' + (moreFilters ? ' show-more' : '')} role="group" aria-label=${t('common.filters')}>
@@ -541,6 +545,7 @@ function DealsList({ pipelines }) {
           <${SortTh} field="amount" label=${t('deals.amount_in', { base: list.base || '' })} sort=${sort} setSort=${setSort} cls="num" />
           ${cols.map((d) => html`<th key=${d.id}>${cfLabel(d)}</th>`)}
           <${SortTh} field="close" label=${t('f.expected_close')} sort=${sort} setSort=${setSort} />
+          <${WorkTh} />
           <${SortTh} field="updated" label=${t('f.updated_at')} sort=${sort} setSort=${setSort} />
         </tr></thead>
         <tbody>
@@ -559,6 +564,7 @@ function DealsList({ pipelines }) {
                   ${d.base_amount != null ? fmtMoney(d.base_amount, list.base) : html`<span class="warn-text" title=${t('deals.no_rate')}>${t('deals.no_rate_short')}</span>`}</td>
                 ${cols.map((c) => html`<td key=${c.id} data-label=${cfLabel(c)}><${CfValue} def=${c} value=${(d.custom || {})[String(c.id)]} short /></td>`)}
                 <td data-label=${t('f.expected_close')} class="nowrap" title=${d.expected_close ? fmtDay(d.expected_close) : ''}>${d.expected_close ? fmtDayShort(d.expected_close) : null}</td>
+                <${WorkCell} c=${work[d.id]} id=${d.id} />
                 <td data-label=${t('f.updated_at')} class="nowrap muted" title=${fmtDateTime(d.updated_at)}>${fmtDateShort(d.updated_at)}</td>
               </tr>`;
             })}
@@ -681,7 +687,7 @@ export function DealView({ params }) {
   const [ask, dialog] = useConfirm();
   const defs = useCustomFields('deal');
   const reloadSide = () => {
-    api.get(`/deals/${id}/history`).then((r) => setHist(r.items || [])).catch(() => setHist([]));
+    setHist((n) => (n || 0) + 1); // the timeline (with the history) reloads
     api.get(`/deals/${id}/stages`).then((r) => setLog(r.items || [])).catch(() => setLog([]));
   };
   useEffect(() => {
@@ -691,6 +697,7 @@ export function DealView({ params }) {
   }, [id]);
   // another user changed this deal: show it
   useEffect(() => subscribe((m) => {
+    if (m.event !== 'deal' && m.event !== 'reconnected') return;
     if (m.event === 'deal' && String(m.data.deal_id) !== String(id)) return;
     if (m.event === 'deal' && m.data.type === 'deleted') { setErr({ status: 404 }); return; }
     api.get('/deals/' + id).then(setD).catch(() => {});
@@ -768,8 +775,9 @@ export function DealView({ params }) {
         </table>`}
       </section>
       <section class="panel span2">
-        <h2>${t('history.title')}</h2>
-        <${DealHistory} items=${hist} pipelines=${st.pipelines} defs=${defs} />
+        <h2>${t('timeline.title')}</h2>
+        <${Timeline} kind="deal" id=${id} version=${hist}
+          renderHistory=${(e) => html`<${DealHistory} items=${[e]} pipelines=${st.pipelines} defs=${defs} />`} />
       </section>
     </div>
     ${dialog}

@@ -11,6 +11,8 @@ import {
   fieldErrors, errorText, useConfirm, useEscape, userName, typeLabel,
 } from '../components.js';
 import { SortTh, usePaged, ListFooter } from './companies.js';
+import { Timeline } from '../timeline.js';
+import { useWorkCounts, WorkTh, WorkCell } from '../bell.js';
 import {
   CustomFieldsForm, CustomFieldsView, CustomFieldFilters, CfValue, cfLabel, cfParams, useCustomFields, activeDefs, defaultCustom, cleanCustom,
 } from '../customfields.js';
@@ -76,7 +78,8 @@ export function LeadsList() {
   for (const [f, key] of [['created', 'f.created_at'], ['updated', 'f.updated_at'], ['title', 'leads.f.title']]) {
     sortOpts.push({ value: f, label: t(key) + ' ▲' }, { value: '-' + f, label: t(key) + ' ▼' });
   }
-  const COLS = 9 + cfCols.length;
+  const work = useWorkCounts('lead', st.items);
+  const COLS = 10 + cfCols.length;
   return html`<div class="page leads-page">
     <${PageHead} title=${t('leads.title')}>
       <${Link} class="btn btn-primary" href="/leads/new" data-testid="new-lead">+ ${t('leads.new')}<//>
@@ -105,6 +108,7 @@ export function LeadsList() {
           <th>${t('leads.f.status')}</th><th>${t('f.source')}</th><th>${t('f.responsible')}</th>
           <th class="num">${t('leads.f.amount')}</th>
           ${cfCols.map((d) => html`<th key=${d.id}>${cfLabel(d)}</th>`)}
+          <${WorkTh} />
           <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} cls="col-created" />
         </tr></thead>
         <tbody>
@@ -123,6 +127,7 @@ export function LeadsList() {
               <td data-label=${t('f.responsible')}>${l.responsible_id != null ? userName(l.responsible_id) : null}</td>
               <td data-label=${t('leads.f.amount')} class="num nowrap">${fmtMoney(l.amount, l.currency) || null}</td>
               ${cfCols.map((d) => { const v = (l.custom || {})[String(d.id)]; return html`<td key=${d.id} data-label=${cfLabel(d)}>${v == null || v === '' ? null : html`<${CfValue} def=${d} value=${v} short />`}</td>`; })}
+              <${WorkCell} c=${work[l.id]} id=${l.id} />
               <td data-label=${t('f.created_at')} class="nowrap muted col-created" title=${fmtDateTime(l.created_at)}>${fmtDateShort(l.created_at)}</td>
             </tr>`)}
         </tbody>
@@ -224,10 +229,9 @@ export function LeadView({ params }) {
   const defs = useCustomFields('lead') || [];
   const [ask, dialog] = useConfirm();
   useLeadRefs();
-  const reloadHist = () => api.get(`/leads/${id}/history`).then((r) => setHist(r.items || [])).catch(() => setHist([]));
+  const reloadHist = () => setHist((n) => (n || 0) + 1); // the timeline reloads
   useEffect(() => {
     api.get('/leads/' + id).then(setL).catch(setErr);
-    reloadHist();
   }, [id]);
   const conv = l && l.converted;
   const dealTitle = useRecordTitle(conv ? '/deals/' + conv.deal_id : null, (d) => d.title);
@@ -295,8 +299,8 @@ export function LeadView({ params }) {
         ${l.comments ? html`<div class="pre" data-testid="lead-comments">${l.comments}</div>` : html`<p class="muted">${t('leads.no_comments')}</p>`}
       </section>
       <section class="panel span2">
-        <h2>${t('history.title')}</h2>
-        <${LeadHistory} items=${hist} defs=${defs} />
+        <h2>${t('timeline.title')}</h2>
+        <${Timeline} kind="lead" id=${id} version=${hist} renderHistory=${(e) => html`<${LeadHistory} items=${[e]} defs=${defs} />`} />
       </section>
     </div>
     ${dialog}
