@@ -88,7 +88,7 @@ function prep(it) {
   // Longer than a day: shown as a bar on top like an all-day item.
   return { raw: it, type: it.type, s, e, allDay: e - s >= DAY_MS, days: [first, last] };
 }
-function onDay(p, ymd) { return p.days[0] <= ymd && ymd <= p.days[1]; }
+function covers(p, ymd) { return p.days[0] <= ymd && ymd <= p.days[1]; }
 function sortItems(a, b) { return (b.allDay - a.allDay) || (a.s - b.s) || String(a.raw.title).localeCompare(String(b.raw.title)); }
 function itemClass(p) {
   const st = p.raw.status;
@@ -96,7 +96,7 @@ function itemClass(p) {
     + (st === 'done' || st === 'completed' ? ' is-done' : '');
 }
 const TYPE_ICON = { event: '', task: '⚑ ', activity: '☎ ' };
-const ACT_ICON = { call: '☎ ', email: '✉ ', meeting: '👥 ', todo: '☐ ' };
+const ACT_ICON = { call: '☎ ', email: '✉ ', meeting: '◉ ', todo: '☐ ' };
 function itemIcon(raw) { return raw.type === 'activity' && raw.kind ? (ACT_ICON[raw.kind] || TYPE_ICON.activity) : TYPE_ICON[raw.type] || ''; }
 function itemTitle(p) {
   const r = p.raw;
@@ -292,7 +292,7 @@ function MonthGrid({ items, from, to, month, today, onOpen, onNew, onDay }) {
     <div class="cal-month-head">${names.map((n) => html`<div class="cal-dow">${n}</div>`)}</div>
     <div class="cal-month-body" style=${{ gridTemplateRows: `repeat(${days.length / 7}, minmax(6.2rem, 1fr))` }}>
       ${days.map((d) => {
-        const list = items.filter((p) => onDay(p, d)).sort(sortItems);
+        const list = items.filter((p) => covers(p, d)).sort(sortItems);
         const cls = 'cal-cell' + (d.slice(0, 7) !== month ? ' other-month' : '') + (d === today ? ' is-today' : '') + (weekday(d) >= 5 ? ' weekend' : '');
         return html`<div class=${cls} data-day=${d} data-testid="cal-cell" onClick=${() => onNew(d)} title=${t('cal.new_event')}>
           <button type="button" class="cal-daynum" aria-label=${fmtYmd(d, { day: 'numeric', month: 'long' })}
@@ -310,7 +310,7 @@ function MonthGrid({ items, from, to, month, today, onOpen, onNew, onDay }) {
 // Phone: the month as a list of the days that have something.
 function Agenda({ items, from, to, today, onOpen, onNew }) {
   const days = Array.from({ length: daysBetween(from, to) }, (_, i) => addDays(from, i));
-  const rows = days.map((d) => ({ d, list: items.filter((p) => onDay(p, d)).sort(sortItems) })).filter((x) => x.list.length || x.d === today);
+  const rows = days.map((d) => ({ d, list: items.filter((p) => covers(p, d)).sort(sortItems) })).filter((x) => x.list.length || x.d === today);
   if (!rows.length) return html`<div class="panel muted" data-testid="cal-agenda">${t('cal.no_items_month')}</div>`;
   return html`<ol class="cal-agenda" data-testid="cal-agenda">
     ${rows.map(({ d, list }) => html`<li class=${'cal-agenda-day' + (d === today ? ' is-today' : '')}>
@@ -337,12 +337,12 @@ function TimeGrid({ items, days, today, onOpen, onNew, onDay }) {
   useEffect(() => { const id = setInterval(() => setNow(Date.now()), 60000); return () => clearInterval(id); }, []);
   useEffect(() => {
     // start the day at 8:00 (or an hour before the earliest item)
-    const timed = items.filter((p) => !p.allDay && days.some((d) => onDay(p, d)));
+    const timed = items.filter((p) => !p.allDay && days.some((d) => covers(p, d)));
     let first = 8 * 60;
     for (const p of timed) first = Math.min(first, minutesInDay(p.s, ymdOf(p.s)) - 60);
-    if (scroller.current) scroller.current.scrollTop = Math.max(0, first) / 60 * HOUR_PX;
+    if (scroller.current) scroller.current.scrollTop = Math.max(0, Math.max(0, first) / 60 * HOUR_PX - 8);
   }, [days[0], days.length, items === null]);
-  const allDay = days.map((d) => items.filter((p) => p.allDay && onDay(p, d)).sort(sortItems));
+  const allDay = days.map((d) => items.filter((p) => p.allDay && covers(p, d)).sort(sortItems));
   const hasAllDay = allDay.some((l) => l.length);
   const cols = `3.4rem repeat(${days.length}, minmax(0, 1fr))`;
   const nowParts = zoneParts(now);
@@ -373,16 +373,16 @@ function TimeGrid({ items, days, today, onOpen, onNew, onDay }) {
             ${Array.from({ length: 24 }, (_, h) => html`<div class="cal-hour-label" style=${{ top: h * HOUR_PX + 'px' }}>${h ? pad(h) + ':00' : ''}</div>`)}
           </div>
           ${days.map((d) => {
-            const segs = layoutDay(items.filter((p) => !p.allDay && onDay(p, d)), d);
+            const segs = layoutDay(items.filter((p) => !p.allDay && covers(p, d)), d);
             return html`<div class=${'cal-daycol' + (d === today ? ' is-today' : '') + (weekday(d) >= 5 ? ' weekend' : '')} data-day=${d} data-testid="cal-daycol"
               onClick=${(e) => click(d, e)}>
-              ${segs.map((s) => html`<button type="button" class=${itemClass(s.p) + ' cal-block' + (s.bottom - s.top < 40 ? ' short' : '')} title=${itemTitle(s.p)}
+              ${segs.map((s) => html`<button type="button" class=${itemClass(s.p) + ' cal-block' + (s.bottom - s.top < 45 ? ' short' : '')} title=${itemTitle(s.p)}
                 data-testid=${'cal-item-' + s.p.type}
                 style=${{ top: s.top / 60 * HOUR_PX + 'px', height: Math.max(18, (s.bottom - s.top) / 60 * HOUR_PX - 2) + 'px',
                   left: `calc(${(s.col / s.cols) * 100}% + 2px)`, width: `calc(${100 / s.cols}% - 4px)` }}
                 onClick=${(e) => { e.stopPropagation(); onOpen(s.p); }}>
-                <span class="cal-time">${fmtTime(s.p.raw.start)}${s.p.type !== 'task' ? '–' + fmtTime(new Date(s.p.e).toISOString()) : ''}</span>
-                <span class="cal-title">${itemIcon(s.p.raw)}${s.p.raw.title}</span>
+                <span class="cal-time">${fmtTime(s.p.raw.start)}${s.p.type !== 'task' && days.length === 1 && s.cols < 3 ? '–' + fmtTime(new Date(s.p.e).toISOString()) : ''}</span>
+                ${' '}<span class="cal-title">${itemIcon(s.p.raw)}${s.p.raw.title}</span>
               </button>`)}
               ${d === today ? html`<div class="cal-now" style=${{ top: nowMin / 60 * HOUR_PX + 'px' }} aria-hidden="true"></div>` : null}
             </div>`;
@@ -416,7 +416,7 @@ function LinkPicker({ value, onChange, error }) {
   }, [q]);
   if (value) {
     return html`<div class="picker-chosen" data-testid="event-link-chosen">
-      <span class="chip">${KIND_ICON[value.kind] || ''} ${value.title || '#' + value.id} <span class="muted small">· ${t('feed.kind.' + value.kind)}</span></span>
+      <span class="chip">${KIND_ICON[value.kind] || ''} ${value.title || '#' + value.id} <span class="muted small">· ${t('cal.kind.' + value.kind)}</span></span>
       <button type="button" class="btn btn-small" data-testid="event-link-clear" onClick=${() => onChange(null)}>${t('picker.clear')}</button>
     </div>`;
   }
@@ -437,7 +437,7 @@ function LinkPicker({ value, onChange, error }) {
         class=${'search-item' + (i === active ? ' active' : '')} data-testid="event-link-option"
         onMouseDown=${(e) => { e.preventDefault(); choose(it); }}>
         <span class="kind-badge">${KIND_ICON[it.kind]}</span>
-        <span class="search-text"><span class="search-title">${it.title}</span><span class="search-sub">${t('feed.kind.' + it.kind)}${it.subtitle ? ' · ' + it.subtitle : ''}</span></span></li>`)}
+        <span class="search-text"><span class="search-title">${it.title}</span><span class="search-sub">${t('cal.kind.' + it.kind)}${it.subtitle ? ' · ' + it.subtitle : ''}</span></span></li>`)}
     </ul>` : null}
   </div>`;
 }

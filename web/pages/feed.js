@@ -1,7 +1,7 @@
 // Feed (/feed): a composer for posts (to everyone or one department), the stream of what happened in the office
 // (records created, stages moved, deals won/lost, leads converted, tasks, comments, posts) with filters, "load more"
-// and live updates, and the comment threads under posts. Also the small shared pieces the calendar uses:
-// time in the user's zone, relative times, mention-aware text areas and comment threads.
+// and live updates, and the fc-comment threads under posts. Also the small shared pieces the calendar uses:
+// time in the user's zone, relative times, mention-aware text areas and fc-comment threads.
 import { html, useState, useEffect, useRef, useLayoutEffect, useCallback } from '../lib.js';
 import { api, qs, loadUsers, loadDepartments } from '../api.js';
 import { t, fmtDateTime } from '../i18n.js';
@@ -79,7 +79,7 @@ export function initials(name) {
   return String(name || '?').split(/\s+/).filter(Boolean).map((w) => w[0]).slice(0, 2).join('').toUpperCase() || '?';
 }
 export function Avatar({ name, system }) {
-  return html`<span class=${'avatar feed-avatar' + (system ? ' feed-avatar-sys' : '')} aria-hidden="true">${system ? '⏰' : initials(name)}</span>`;
+  return html`<span class=${'avatar feed-avatar' + (system ? ' feed-avatar-sys' : '')} aria-hidden="true">${system ? '⚠' : initials(name)}</span>`;
 }
 const KIND_PATH = { company: 'companies', contact: 'contacts', lead: 'leads', deal: 'deals', task: 'tasks' };
 export function targetHref(target) {
@@ -110,7 +110,7 @@ export function BodyText({ text }) {
       const login = m[1].slice(1).replace(/[._-]+$/, '');
       const u = logins.get(login.toLowerCase());
       if (u) {
-        out.push(html`<span class="mention" title=${u.name}>@${login}</span>`);
+        out.push(html`<span class="fc-mention" title=${u.name}>@${login}</span>`);
         out.push(m[1].slice(1 + login.length));
       } else out.push(m[1]);
     } else {
@@ -159,7 +159,7 @@ export function MentionArea({ name, value, onInput, onSubmit, placeholder, rows 
     }
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); onSubmit && onSubmit(); }
   };
-  return html`<div class="picker mention-area">
+  return html`<div class="picker fc-mention-area">
     <textarea ref=${ref} id=${'f-' + name} name=${name} rows=${rows} value=${value} placeholder=${placeholder}
       aria-label=${label || placeholder} data-testid=${'input-' + name} aria-invalid=${error ? 'true' : undefined}
       onInput=${(e) => { onInput(e.currentTarget.value); detect(e.currentTarget); }}
@@ -172,7 +172,7 @@ export function MentionArea({ name, value, onInput, onSubmit, placeholder, rows 
   </div>`;
 }
 
-// ---------- comment thread (posts, events) ----------
+// ---------- fc-comment thread (posts, events) ----------
 
 export function CommentThread({ kind, id, count = null, onCount, compact }) {
   const st = useStore();
@@ -218,20 +218,20 @@ export function CommentThread({ kind, id, count = null, onCount, compact }) {
     <${ErrorBox} error=${err} />
     ${items === null && !err ? html`<div class="muted small">${t('app.loading')}</div>` : null}
     ${items && items.length ? html`<ol class="thread-list">
-      ${items.map((c) => c.deleted ? html`<li key=${c.id} class="comment comment-deleted" data-testid="comment-deleted">
+      ${items.map((c) => c.deleted ? html`<li key=${c.id} class="fc-comment fc-comment-deleted" data-testid="comment-deleted">
           <span class="muted small">${t('feed.c.deleted', { who: c.deleted_by != null ? userName(c.deleted_by) : t('common.system'), at: fmtDateTime(c.deleted_at) })}</span>
-        </li>` : html`<li key=${c.id} class="comment" data-testid="comment">
+        </li>` : html`<li key=${c.id} class="fc-comment" data-testid="comment">
           <${Avatar} name=${c.author_name || userName(c.author_id)} />
-          <div class="comment-main">
-            <div class="comment-head"><strong>${c.author_name || userName(c.author_id)}</strong>
+          <div class="fc-comment-main">
+            <div class="fc-comment-head"><strong>${c.author_name || userName(c.author_id)}</strong>
               <${When} at=${c.created_at} />
               ${c.edited_at ? html`<span class="muted small" title=${fmtDateTime(c.edited_at)}>· ${t('feed.c.edited')}</span>` : null}
-              ${edit && edit.id === c.id ? null : html`<span class="comment-actions">
+              ${edit && edit.id === c.id ? null : html`<span class="fc-comment-actions">
                 ${c.author_id === me.id ? html`<button type="button" class="btn-link small" data-testid="comment-edit" onClick=${() => setEdit({ id: c.id, body: c.body })}>${t('common.edit')}</button>` : null}
-                ${c.author_id === me.id || me.role === 'admin' ? html`<button type="button" class="btn-link small danger-link" data-testid="comment-delete" onClick=${() => del(c)}>${t('common.delete')}</button>` : null}
+                ${c.author_id === me.id || me.role === 'admin' ? html`<button type="button" class="btn-link small fc-danger" data-testid="comment-delete" onClick=${() => del(c)}>${t('common.delete')}</button>` : null}
               </span>`}
             </div>
-            ${edit && edit.id === c.id ? html`<div class="comment-edit">
+            ${edit && edit.id === c.id ? html`<div class="fc-comment-edit">
               <${MentionArea} name=${'comment-edit-' + c.id} value=${edit.body} onInput=${(v) => setEdit({ ...edit, body: v })} onSubmit=${saveEdit} autofocus label=${t('common.edit')} />
               <div class="form-actions"><button type="button" class="btn btn-small btn-primary" data-testid="comment-save" onClick=${saveEdit}>${t('common.save')}</button>
                 <button type="button" class="btn btn-small" onClick=${() => setEdit(null)}>${t('common.cancel')}</button></div>
@@ -239,12 +239,12 @@ export function CommentThread({ kind, id, count = null, onCount, compact }) {
           </div>
         </li>`)}
     </ol>` : null}
-    ${writing ? html`<div class="comment-new">
+    ${writing ? html`<div class="fc-comment-new">
       <${MentionArea} name=${'comment-' + kind + '-' + id} value=${body} onInput=${setBody} onSubmit=${send}
         placeholder=${t('feed.c.placeholder')} autofocus=${compact} error=${fieldErrors(postErr).body} />
       ${postErr ? html`<div class="field-error">${fieldErrors(postErr).body || errorText(postErr)}</div>` : null}
       <div class="form-actions"><button type="button" class="btn btn-small btn-primary" disabled=${!body.trim() || busy} data-testid="comment-send" onClick=${send}>${t('feed.c.send')}</button></div>
-    </div>` : html`<button type="button" class="btn-link small" data-testid="comment-open" onClick=${() => setWriting(true)}>💬 ${t('feed.c.add')}</button>`}
+    </div>` : html`<button type="button" class="btn-link small" data-testid="comment-open" onClick=${() => setWriting(true)}>${t('feed.c.add')}</button>`}
     ${dialog}
   </div>`;
 }
@@ -331,7 +331,7 @@ export function FeedPage() {
       const have = new Set(cur.map((x) => x.id));
       const top = cur.length ? Math.max(...cur.map((x) => x.id)) : 0;
       const added = got.filter((x) => !have.has(x.id) && x.id > top);
-      // Items still on the first page get their fresh comment counts.
+      // Items still on the first page get their fresh fc-comment counts.
       const byId = new Map(got.map((x) => [x.id, x]));
       const merged = cur.map((x) => (byId.has(x.id) ? { ...x, comment_count: byId.get(x.id).comment_count } : x));
       if (!added.length && merged.every((x, i) => x.comment_count === cur[i].comment_count)) return;
@@ -460,7 +460,7 @@ function TypeFilter({ value, onChange }) {
   const toggle = (k) => onChange(value.includes(k) ? value.filter((x) => x !== k) : FEED_TYPES.filter((x) => x === k || value.includes(x)));
   return html`<div class="multi-select" ref=${ref}>
     <button type="button" class=${'btn multi-select-btn' + (value.length ? ' is-set' : '')} aria-haspopup="true" aria-expanded=${open}
-      id="f-feed_types" data-testid="filter-types" onClick=${() => setOpen(!open)}>${label} ▾</button>
+      aria-describedby="feed-types-label" id="f-feed_types" data-testid="filter-types" onClick=${() => setOpen(!open)}>${label} ▾</button>
     ${open ? html`<div class="multi-select-drop" role="group" aria-label=${t('feed.f_type')}>
       ${FEED_TYPES.map((k) => html`<label class="check"><input type="checkbox" checked=${value.includes(k)} data-testid=${'filter-type-' + k}
         onChange=${() => toggle(k)} /> ${t('feed.type.' + k)}</label>`)}
@@ -473,7 +473,7 @@ function FeedFilters({ filters, setFilters, users, projects }) {
   const set = (k) => (v) => setFilters({ ...filters, [k]: v });
   const any = filters.types.length || filters.actor || filters.project;
   return html`<div class="filters feed-filters" data-testid="feed-filters">
-    <label><span>${t('feed.f_type')}</span><${TypeFilter} value=${filters.types} onChange=${set('types')} /></label>
+    <div class="filter-item"><span id="feed-types-label">${t('feed.f_type')}</span><${TypeFilter} value=${filters.types} onChange=${set('types')} /></div>
     <label><span>${t('feed.f_person')}</span>
       <select data-testid="filter-person" onChange=${(e) => set('actor')(e.currentTarget.value)}>
         <option value="" selected=${!filters.actor}>${t('feed.anyone')}</option>
@@ -488,7 +488,7 @@ function FeedFilters({ filters, setFilters, users, projects }) {
   </div>`;
 }
 
-const TYPE_ICON = { post: '✎', comment: '💬', created: '＋', stage_moved: '→', won: '✓', lost: '✕', lead_converted: '⇄', task_created: '☐', task_completed: '☑', task_overdue: '⏰' };
+const TYPE_ICON = { post: '✎', comment: '“', created: '+', stage_moved: '→', won: '✓', lost: '✕', lead_converted: '⇄', task_created: '☐', task_completed: '☑', task_overdue: '⚠' };
 
 function FeedItem({ item, fresh, onDeleted }) {
   const st = useStore();
@@ -538,8 +538,8 @@ function FeedItem({ item, fresh, onDeleted }) {
       <div class="feed-meta">
         <${When} at=${item.at} />
         ${item.type === 'post' ? html`<button type="button" class="btn-link small" data-testid="post-comments" aria-expanded=${open} onClick=${() => setOpen(!open)}>
-          💬 ${open ? t('feed.c.hide') : count ? t('feed.c.show', { n: count }) : t('feed.c.add')}</button>` : null}
-        ${canDelete ? html`<button type="button" class="btn-link small danger-link" data-testid="post-delete" onClick=${del}>${t('common.delete')}</button>` : null}
+          ${open ? t('feed.c.hide') : count ? t('feed.c.show', { n: count }) : t('feed.c.add')}</button>` : null}
+        ${canDelete ? html`<button type="button" class="btn-link small fc-danger" data-testid="post-delete" onClick=${del}>${t('common.delete')}</button>` : null}
       </div>
       ${item.type === 'post' && open ? html`<${CommentThread} kind="post" id=${item.id} count=${item.comment_count || 0} onCount=${setCount} compact=${count > 0} />` : null}
     </div>

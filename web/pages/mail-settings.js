@@ -85,10 +85,11 @@ export function MailSettings() {
             autocomplete="new-password" placeholder=${saved.password_set ? '••••••••' : ''} />
         <//>
       </div>
-      <${Field} label=${t('mail.enabled')} name="mail_enabled" error=${errs.enabled} hint=${t('mail.enabled_hint')}>
-        <label class="check"><input type="checkbox" id="f-mail_enabled" data-testid="input-mail_enabled" checked=${f.enabled}
+      <div class=${'field' + (errs.enabled ? ' has-error' : '')}>
+        <label class="check mail-enabled"><input type="checkbox" id="f-mail_enabled" data-testid="input-mail_enabled" checked=${f.enabled}
           onChange=${(e) => set('enabled')(e.currentTarget.checked)} /> ${t('mail.enabled')}</label>
-      <//>
+        ${errs.enabled ? html`<div class="field-error">${errs.enabled}</div>` : html`<div class="hint">${t('mail.enabled_hint')}</div>`}
+      </div>
       <div class="form-actions">
         <button class="btn btn-primary" type="submit" disabled=${busy} data-testid="mail-save">${busy ? t('common.saving') : t('common.save')}</button>
         ${dirty ? html`<span class="muted small mail-dirty">${t('mail.unsaved')}</span>` : null}
