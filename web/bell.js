@@ -110,7 +110,7 @@ export function targetHref(target) {
   return p ? `/${p}/${target.id}` : null;
 }
 const NOTE_ICON = {
-  mention: '@', reminder: '⏰', task_assigned: '✓', task_delegated: '⇄', task_overdue: '!', event_invite: '▤', event_response: '▤',
+  mention: '@', reminder: '◷', task_assigned: '✓', task_delegated: '⇄', task_overdue: '!', event_invite: '▤', event_response: '▤',
 };
 
 export function Bell() {
@@ -153,7 +153,8 @@ export function Bell() {
   return html`<div class="bell" ref=${ref}>
     <button class="btn btn-icon bell-btn" aria-haspopup="true" aria-expanded=${open} data-testid="bell"
       aria-label=${unread ? t('bell.label_n', { n: unread }) : t('bell.label')} title=${t('bell.label')} onClick=${() => setOpen(!open)}>
-      <span aria-hidden="true">🔔</span>
+      <svg class="bell-svg" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor"
+        d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z"/></svg>
       ${unread > 0 ? html`<span class="bell-count" data-testid="bell-count">${unread > 99 ? '99+' : unread}</span>` : null}
     </button>
     ${open ? html`<div class="menu bell-menu" data-testid="bell-menu">

@@ -12,7 +12,7 @@ import { workChanged } from './bell.js';
 import { TaskEditor, StatusTag, PriorityTag } from './pages/tasks.js';
 
 export const ACT_KINDS = ['call', 'email', 'meeting', 'todo'];
-export const ACT_ICON = { call: '☎', email: '✉', meeting: '👥', todo: '☐' };
+export const ACT_ICON = { call: '☎', email: '✉', meeting: '⚑', todo: '☐' };
 const KIND_PATH = { company: 'companies', contact: 'contacts', deal: 'deals', lead: 'leads' };
 const KIND_ICON = { company: '▦', contact: '☺', deal: '◆', lead: '◎' };
 
@@ -107,7 +107,7 @@ export function CommentItem({ c, onChanged }) {
   const [ask, dialog] = useConfirm();
   if (c.deleted) {
     return html`<div class="comment deleted" data-testid=${'comment-' + c.id}>
-      <span class="muted">🗑 ${t('comments.deleted_by', { who: c.deleted_by != null ? userName(c.deleted_by) : t('common.system'), at: fmtDateTime(c.deleted_at) })}</span>
+      <span class="muted">${t('comments.deleted_by', { who: c.deleted_by != null ? userName(c.deleted_by) : t('common.system'), at: fmtDateTime(c.deleted_at) })}</span>
     </div>`;
   }
   const save = async () => {
@@ -226,9 +226,9 @@ export function ReminderList({ items, onChanged }) {
   if (!items || !items.length) return null;
   return html`<ul class="reminder-list" data-testid="reminders">
     ${items.map((r) => html`<li key=${r.id} class=${r.fired_at ? 'fired' : ''}>
-      <span aria-hidden="true">⏰</span>
-      <time class="nowrap" datetime=${r.at}>${fmtDateTime(r.at)}</time>
-      <span class="grow">${r.note || (r.kind === 'deadline' ? t('reminders.deadline') : '')}
+      <span aria-hidden="true">◷</span>
+      <span class="grow"><time class="nowrap strong" datetime=${r.at}>${fmtDateTime(r.at)}</time>
+        ${' '}${r.note || (r.kind === 'deadline' ? t('reminders.deadline') : '')}
         <span class="muted small"> · ${userName(r.user_id)}${r.fired_at ? ' · ' + t('reminders.fired') : ''}</span></span>
       ${r.fired_at ? null : html`<button class="btn btn-icon btn-small" title=${t('common.delete')} aria-label=${t('common.delete')}
         data-testid=${'reminder-delete-' + r.id} onClick=${() => del(r)}>×</button>`}
@@ -367,7 +367,7 @@ function ActivityCard({ a, onChanged }) {
 
 // ---------- timeline ----------
 
-const TABS = [['comment', '💬'], ['activity', '☎'], ['task', '✓'], ['reminder', '⏰']];
+const TABS = [['comment', '❝'], ['activity', '☎'], ['task', '✓'], ['reminder', '◷']];
 
 export function Timeline({ kind, id, renderHistory, version }) {
   useStore();
@@ -425,7 +425,7 @@ export function Timeline({ kind, id, renderHistory, version }) {
 function renderItem(x, load, renderHistory) {
   const who = x.user_name || (x.user_id != null ? userName(x.user_id) : t('common.system'));
   if (x.type === 'comment' && x.comment) {
-    return html`<span class="tl-icon" aria-hidden="true">💬</span><div class="tl-main"><${CommentItem} c=${x.comment} onChanged=${load} /></div>`;
+    return html`<span class="tl-icon" aria-hidden="true">❝</span><div class="tl-main"><${CommentItem} c=${x.comment} onChanged=${load} /></div>`;
   }
   if (x.type === 'activity' && x.activity) {
     return html`<span class="tl-icon" aria-hidden="true">${ACT_ICON[x.activity.kind] || '•'}</span><div class="tl-main"><${ActivityCard} a=${x.activity} onChanged=${load} /></div>`;

@@ -99,10 +99,10 @@ export function CompaniesList() {
       <table class="table" data-testid="companies-table">
         <thead><tr>
           <${SortTh} field="name" label=${t('f.name')} sort=${sort} setSort=${setSort} />
+          <${WorkTh} />
           <th>${t('f.type')}</th><th>${t('f.responsible')}</th><th>${t('f.phone')}</th><th>${t('f.email')}</th>
           <th class="num">${t('f.contacts_count')}</th>
           ${cfCols.map((d) => html`<th key=${d.id}>${cfLabel(d)}</th>`)}
-          <${WorkTh} />
           <${SortTh} field="updated" label=${t('f.updated_at')} sort=${sort} setSort=${setSort} />
           <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} cls="col-created" />
         </tr></thead>
@@ -111,13 +111,13 @@ export function CompaniesList() {
             : st.items.length === 0 ? html`<tr><td colspan=${9 + cfCols.length} class="empty">${filtered ? t('companies.empty_filtered') : t('companies.empty')}</td></tr>`
             : st.items.map((c) => html`<tr key=${c.id}>
               <td data-label=${t('f.name')}><${Link} href=${'/companies/' + c.id} class="strong">${c.name}<//></td>
+              <${WorkCell} c=${work[c.id]} id=${c.id} />
               <td data-label=${t('f.type')}>${c.type_id != null ? typeName(c.type_id) : null}</td>
               <td data-label=${t('f.responsible')}>${c.responsible_id != null ? userName(c.responsible_id) : null}</td>
               <td data-label=${t('f.phone')} class="nowrap">${c.phones && c.phones[0] ? c.phones[0].value : null}</td>
               <td data-label=${t('f.email')} class="break">${c.emails && c.emails[0] ? c.emails[0].value : null}</td>
               <td data-label=${t('f.contacts_count')} class="num">${c.contact_count ?? ''}</td>
               ${cfCols.map((d) => { const v = (c.custom || {})[String(d.id)]; return html`<td key=${d.id} data-label=${cfLabel(d)}>${v == null || v === '' ? null : html`<${CfValue} def=${d} value=${v} short />`}</td>`; })}
-              <${WorkCell} c=${work[c.id]} id=${c.id} />
               <td data-label=${t('f.updated_at')} class="nowrap muted" title=${fmtDateTime(c.updated_at)}>${fmtDateShort(c.updated_at)}</td>
               <td data-label=${t('f.created_at')} class="nowrap muted col-created" title=${fmtDateTime(c.created_at)}>${fmtDateShort(c.created_at)}</td>
             </tr>`)}

@@ -60,9 +60,9 @@ export function ContactsList() {
       <table class="table" data-testid="contacts-table">
         <thead><tr>
           <${SortTh} field="name" label=${t('f.name')} sort=${sort} setSort=${setSort} />
+          <${WorkTh} />
           <th>${t('f.position')}</th><th>${t('f.company')}</th><th>${t('f.responsible')}</th><th>${t('f.phone')}</th><th>${t('f.email')}</th>
           ${cfCols.map((d) => html`<th key=${d.id}>${cfLabel(d)}</th>`)}
-          <${WorkTh} />
           <${SortTh} field="updated" label=${t('f.updated_at')} sort=${sort} setSort=${setSort} />
           <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} cls="col-created" />
         </tr></thead>
@@ -71,13 +71,13 @@ export function ContactsList() {
             : st.items.length === 0 ? html`<tr><td colspan=${9 + cfCols.length} class="empty">${filtered ? t('contacts.empty_filtered') : t('contacts.empty')}</td></tr>`
             : st.items.map((c) => html`<tr key=${c.id}>
               <td data-label=${t('f.name')}><${Link} href=${'/contacts/' + c.id} class="strong">${contactName(c)}<//></td>
+              <${WorkCell} c=${work[c.id]} id=${c.id} />
               <td data-label=${t('f.position')}>${c.position}</td>
               <td data-label=${t('f.company')}>${c.company_id != null ? html`<${Link} href=${'/companies/' + c.company_id}>${cname(c.company_id) || '#' + c.company_id}<//>` : null}</td>
               <td data-label=${t('f.responsible')}>${c.responsible_id != null ? userName(c.responsible_id) : null}</td>
               <td data-label=${t('f.phone')} class="nowrap">${c.phones && c.phones[0] ? c.phones[0].value : null}</td>
               <td data-label=${t('f.email')} class="break">${c.emails && c.emails[0] ? c.emails[0].value : null}</td>
               ${cfCols.map((d) => { const v = (c.custom || {})[String(d.id)]; return html`<td key=${d.id} data-label=${cfLabel(d)}>${v == null || v === '' ? null : html`<${CfValue} def=${d} value=${v} short />`}</td>`; })}
-              <${WorkCell} c=${work[c.id]} id=${c.id} />
               <td data-label=${t('f.updated_at')} class="nowrap muted" title=${fmtDateTime(c.updated_at)}>${fmtDateShort(c.updated_at)}</td>
               <td data-label=${t('f.created_at')} class="nowrap muted col-created" title=${fmtDateTime(c.created_at)}>${fmtDateShort(c.created_at)}</td>
             </tr>`)}

@@ -540,12 +540,12 @@ function DealsList({ pipelines }) {
       <table class="table deals-table" data-testid="deals-table">
         <thead><tr>
           <${SortTh} field="title" label=${t('f.title')} sort=${sort} setSort=${setSort} />
+          <${WorkTh} />
           <th>${t('f.stage')}</th><th>${t('f.company')}</th><th>${t('f.responsible')}</th>
           <th class="num">${t('f.amount')}</th>
           <${SortTh} field="amount" label=${t('deals.amount_in', { base: list.base || '' })} sort=${sort} setSort=${setSort} cls="num" />
           ${cols.map((d) => html`<th key=${d.id}>${cfLabel(d)}</th>`)}
           <${SortTh} field="close" label=${t('f.expected_close')} sort=${sort} setSort=${setSort} />
-          <${WorkTh} />
           <${SortTh} field="updated" label=${t('f.updated_at')} sort=${sort} setSort=${setSort} />
         </tr></thead>
         <tbody>
@@ -555,6 +555,7 @@ function DealsList({ pipelines }) {
               const s = stageById(pipelines, d.stage_id) || stageById(st.pipelines, d.stage_id);
               return html`<tr key=${d.id} data-testid=${'deal-row-' + d.id}>
                 <td data-label=${t('f.title')}><${Link} href=${'/deals/' + d.id} class="strong">${d.title}<//></td>
+                <${WorkCell} c=${work[d.id]} id=${d.id} />
                 <td data-label=${t('f.stage')}><${StageName} stage=${s} id=${d.stage_id} /></td>
                 <td data-label=${t('f.company')}>${d.company_id != null ? html`<${Link} href=${'/companies/' + d.company_id}>${d.company_name || cname(d.company_id) || '#' + d.company_id}<//>` : null}</td>
                 <td data-label=${t('f.responsible')}>${d.responsible_id != null ? userName(d.responsible_id) : null}</td>
@@ -564,7 +565,6 @@ function DealsList({ pipelines }) {
                   ${d.base_amount != null ? fmtMoney(d.base_amount, list.base) : html`<span class="warn-text" title=${t('deals.no_rate')}>${t('deals.no_rate_short')}</span>`}</td>
                 ${cols.map((c) => html`<td key=${c.id} data-label=${cfLabel(c)}><${CfValue} def=${c} value=${(d.custom || {})[String(c.id)]} short /></td>`)}
                 <td data-label=${t('f.expected_close')} class="nowrap" title=${d.expected_close ? fmtDay(d.expected_close) : ''}>${d.expected_close ? fmtDayShort(d.expected_close) : null}</td>
-                <${WorkCell} c=${work[d.id]} id=${d.id} />
                 <td data-label=${t('f.updated_at')} class="nowrap muted" title=${fmtDateTime(d.updated_at)}>${fmtDateShort(d.updated_at)}</td>
               </tr>`;
             })}

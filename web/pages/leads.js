@@ -104,11 +104,11 @@ export function LeadsList() {
       <table class="table leads-table" data-testid="leads-table">
         <thead><tr>
           <${SortTh} field="title" label=${t('leads.f.title')} sort=${sort} setSort=${setSort} />
+          <${WorkTh} />
           <th>${t('leads.f.person_name')}</th><th>${t('leads.f.company_name')}</th><th>${t('f.phone')} / ${t('f.email')}</th>
           <th>${t('leads.f.status')}</th><th>${t('f.source')}</th><th>${t('f.responsible')}</th>
           <th class="num">${t('leads.f.amount')}</th>
           ${cfCols.map((d) => html`<th key=${d.id}>${cfLabel(d)}</th>`)}
-          <${WorkTh} />
           <${SortTh} field="created" label=${t('f.created_at')} sort=${sort} setSort=${setSort} cls="col-created" />
         </tr></thead>
         <tbody>
@@ -117,6 +117,7 @@ export function LeadsList() {
             : st.items.map((l) => html`<tr key=${l.id} class=${l.converted ? 'lead-converted' : ''} data-testid="lead-row">
               <td data-label=${t('leads.f.title')}><${Link} href=${'/leads/' + l.id} class="strong">${l.title}<//>
                 ${l.converted ? html`<div class="small"><${Link} href=${'/deals/' + l.converted.deal_id} data-testid="lead-deal-link">→ ${t('leads.deal_n', { id: l.converted.deal_id })}<//></div>` : null}</td>
+              <${WorkCell} c=${work[l.id]} id=${l.id} />
               <td data-label=${t('leads.f.person_name')}>${l.person_name || null}</td>
               <td data-label=${t('leads.f.company_name')}>${l.company_name || null}</td>
               <td data-label=${t('f.phone') + ' / ' + t('f.email')} class="lead-reach">${l.phone || l.email ? html`
@@ -127,7 +128,6 @@ export function LeadsList() {
               <td data-label=${t('f.responsible')}>${l.responsible_id != null ? userName(l.responsible_id) : null}</td>
               <td data-label=${t('leads.f.amount')} class="num nowrap">${fmtMoney(l.amount, l.currency) || null}</td>
               ${cfCols.map((d) => { const v = (l.custom || {})[String(d.id)]; return html`<td key=${d.id} data-label=${cfLabel(d)}>${v == null || v === '' ? null : html`<${CfValue} def=${d} value=${v} short />`}</td>`; })}
-              <${WorkCell} c=${work[l.id]} id=${l.id} />
               <td data-label=${t('f.created_at')} class="nowrap muted col-created" title=${fmtDateTime(l.created_at)}>${fmtDateShort(l.created_at)}</td>
             </tr>`)}
         </tbody>

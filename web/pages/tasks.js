@@ -98,7 +98,7 @@ export function TasksPage() {
               <td data-label=${t('f.title')}><${Link} href=${'/tasks/' + x.id} class="strong">${x.title}<//>
                 ${x.project || checklistProgress(x) || x.comment_count ? html`<div class="muted small">
                   ${x.project ? html`<span class="tag tag-muted">${x.project}</span> ` : null}${checklistProgress(x)}
-                  ${x.comment_count ? html` · 💬 ${x.comment_count}` : null}</div>` : null}</td>
+                  ${x.comment_count ? html` · ❝ ${x.comment_count}` : null}</div>` : null}</td>
               <td data-label=${t('f.status')}><${StatusTag} status=${x.status} /></td>
               <td data-label=${t('f.priority')}>${x.priority === 'normal' ? html`<span class="muted">${t('tasks.priority.normal')}</span>` : html`<${PriorityTag} p=${x.priority} />`}</td>
               <td data-label=${t('f.deadline')}>${x.deadline ? html`<${Due} at=${x.deadline} overdue=${x.overdue} done=${x.status === 'completed'} />` : null}</td>
