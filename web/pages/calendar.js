@@ -189,10 +189,15 @@ export function CalendarPage() {
   }, [from, to, userId]);
   useEffect(() => { load(); }, [load]);
   const loadRef = useRef(load); loadRef.current = load;
+  const userRef = useRef(userId); userRef.current = userId;
   useEffect(() => {
     let timer = null;
     const unsub = subscribeWork((d) => {
-      if (d !== 'reconnected' && d.what !== 'counters' && d.what !== 'notification') return;
+      // `calendar` (events changed), `counters` (tasks and activities changed) for the person whose calendar is shown
+      if (d !== 'reconnected') {
+        if (d.what !== 'calendar' && d.what !== 'counters') return;
+        if (d.user_ids && d.user_ids.length && !d.user_ids.includes(userRef.current)) return;
+      }
       clearTimeout(timer); timer = setTimeout(() => loadRef.current(), 400);
     });
     return () => { clearTimeout(timer); unsub(); };
