@@ -31,7 +31,7 @@ pub struct App {
     /// Cookies get the Secure flag when served over TLS.
     pub secure_cookies: bool,
     /// Live events for open browsers (Server-Sent Events).
-    pub events: tokio::sync::broadcast::Sender<Event>,
+    pub events: tokio::sync::broadcast::Sender<Live>,
     /// The backups folder and the daily schedule.
     pub backups: Arc<crate::io::backups::Backups>,
     /// Held while the app runs, so `korobka restore` refuses to replace a folder in use.
@@ -51,10 +51,41 @@ pub struct Event {
     pub by: u64,
 }
 
+/// "Refresh `what`" for these users' open browsers (SSE event `work`; empty: everyone).
+#[derive(Debug, Clone, poem_openapi::Object)]
+pub struct WorkSignal {
+    /// counters, feed, notification or calendar
+    pub what: String,
+    pub user_ids: Vec<u64>,
+}
+
+/// One message of the live stream: a deal event or a work signal.
+#[derive(Debug, Clone, poem_openapi::Object)]
+pub struct Live {
+    pub deal: Option<Event>,
+    pub work: Option<WorkSignal>,
+}
+
 impl App {
     /// Tells open browsers about a change (nobody listening is fine).
     pub fn publish(&self, e: Event) {
-        let _ = self.events.send(e);
+        let _ = self.events.send(Live {
+            deal: Some(e),
+            work: None,
+        });
+    }
+
+    /// Passes on the signals a committed write raised.
+    pub fn publish_signals(&self, signals: Vec<crate::store::Signal>) {
+        for s in signals {
+            let _ = self.events.send(Live {
+                deal: None,
+                work: Some(WorkSignal {
+                    what: s.what.to_string(),
+                    user_ids: s.user_ids,
+                }),
+            });
+        }
     }
 }
 
@@ -131,8 +162,11 @@ impl App {
     ) -> Result<T> {
         let app = self.clone();
         let now = self.now();
-        tokio::task::spawn_blocking(move || app.store.write(actor, now, f))
-            .await
-            .map_err(|e| Error::Internal(format!("write task: {e}")))?
+        let (out, signals) =
+            tokio::task::spawn_blocking(move || app.store.write_signalled(actor, now, f))
+                .await
+                .map_err(|e| Error::Internal(format!("write task: {e}")))??;
+        self.publish_signals(signals);
+        Ok(out)
     }
 }

@@ -56,6 +56,9 @@ pub enum Error {
     Search(String),
     #[error("internal: {0}")]
     Internal(String),
+    /// The mail server refused or could not be reached.
+    #[error("mail: {0}")]
+    Mail(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

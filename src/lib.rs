@@ -14,3 +14,4 @@ pub mod io;
 pub mod search;
 pub mod store;
 pub mod validate;
+pub mod work;

@@ -177,6 +177,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: CompanyInput) -> Result<Company>
         contact_count: 0,
     };
     tx.insert(&company)?;
+    crate::work::feed::created(tx, crate::work::TargetKind::Company, company.id)?;
     Ok(company)
 }
 

@@ -217,6 +217,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: ContactInput) -> Result<Contact>
     c.created_by = Some(actor.id);
     c.updated_by = Some(actor.id);
     tx.insert(&c)?;
+    crate::work::feed::created(tx, crate::work::TargetKind::Contact, c.id)?;
     Ok(c)
 }
 

@@ -494,6 +494,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: DealInput) -> Result<Deal> {
     d.id = tx.next_id("deals")?;
     tx.insert(&d)?;
     log_stage(tx, d.id, d.stage_id)?;
+    crate::work::feed::created(tx, crate::work::TargetKind::Deal, d.id)?;
     Ok(d)
 }
 
@@ -516,8 +517,9 @@ pub fn update(tx: &mut Tx, actor: &User, id: u64, input: DealInput) -> Result<(D
         return Ok((old, None));
     }
     let moved_from = (old.stage_id != new.stage_id).then_some(old.stage_id);
-    if moved_from.is_some() {
+    if let Some(from) = moved_from {
         log_stage(tx, id, new.stage_id)?;
+        crate::work::feed::stage_moved(tx, id, from, new.stage_id)?;
     }
     Ok((new, moved_from))
 }
@@ -549,6 +551,7 @@ pub fn move_to_stage(tx: &mut Tx, actor: &User, id: u64, stage_id: u64) -> Resul
     };
     tx.update(&old, &new)?;
     log_stage(tx, id, stage_id)?;
+    crate::work::feed::stage_moved(tx, id, old.stage_id, stage_id)?;
     Ok((new, old.stage_id))
 }
 

@@ -231,6 +231,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: LeadInput) -> Result<Lead> {
     let mut l = check(tx, &input, None)?;
     l.id = tx.next_id("leads")?;
     tx.insert(&l)?;
+    crate::work::feed::created(tx, crate::work::TargetKind::Lead, l.id)?;
     Ok(l)
 }
 
@@ -611,6 +612,7 @@ pub fn convert(tx: &mut Tx, actor: &User, id: u64, input: ConvertInput) -> Resul
         ..lead.clone()
     };
     tx.update(&lead, &new)?;
+    crate::work::feed::lead_converted(tx, id, deal.id)?;
     Ok(Converted {
         deal,
         contact_id,

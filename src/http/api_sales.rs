@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     access::{User, policy},
-    app::{App, Event},
+    app::{App, Event, Live},
     crm::{
         company_types::CompanyTypeInput,
         custom::{self, Entity, FieldDef, FieldInput},
@@ -842,12 +842,13 @@ impl SalesApi {
         })?))
     }
 
-    /// Live events for open browsers (Server-Sent Events, event name `deal`).
+    /// Live events for open browsers (Server-Sent Events): `deal` (a deal moved, was created,
+    /// changed or deleted) and `work` (refresh counters, the feed, notifications or the calendar).
     #[oai(path = "/events", method = "get", tag = "Tag::Deals")]
     async fn events(
         &self,
         req: &Request,
-    ) -> ApiResult<EventStream<futures_util::stream::BoxStream<'static, Event>>> {
+    ) -> ApiResult<EventStream<futures_util::stream::BoxStream<'static, Live>>> {
         principal(&self.app, req).await?;
         let rx = self.app.events.subscribe();
         let stream = futures_util::stream::unfold(rx, |mut rx| async move {
@@ -861,11 +862,19 @@ impl SalesApi {
             }
         });
         Ok(
-            EventStream::new(Box::pin(stream) as futures_util::stream::BoxStream<'static, Event>)
+            EventStream::new(Box::pin(stream) as futures_util::stream::BoxStream<'static, Live>)
                 .keep_alive(std::time::Duration::from_secs(20))
                 .to_event(|e| {
-                    poem::web::sse::Event::message(poem_openapi::types::ToJSON::to_json_string(&e))
-                        .event_type("deal")
+                    use poem_openapi::types::ToJSON;
+                    match (&e.deal, &e.work) {
+                        (Some(d), _) => {
+                            poem::web::sse::Event::message(d.to_json_string()).event_type("deal")
+                        }
+                        (None, Some(w)) => {
+                            poem::web::sse::Event::message(w.to_json_string()).event_type("work")
+                        }
+                        (None, None) => poem::web::sse::Event::message("{}").event_type("ping"),
+                    }
                 }),
         )
     }

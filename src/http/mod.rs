@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod api_sales;
+pub mod api_work;
 pub mod assets;
 pub mod auth;
 pub mod backups;
@@ -33,10 +34,19 @@ img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 pub fn api_service(
     app: Arc<App>,
-) -> OpenApiService<(api::Api, api_sales::SalesApi, backups::BackupApi), ()> {
+) -> OpenApiService<
+    (
+        api::Api,
+        api_sales::SalesApi,
+        api_work::WorkApi,
+        backups::BackupApi,
+    ),
+    (),
+> {
     let apis = (
         api::Api { app: app.clone() },
         api_sales::SalesApi { app: app.clone() },
+        api_work::WorkApi { app: app.clone() },
         backups::BackupApi { app },
     );
     OpenApiService::new(apis, "Korobka", env!("CARGO_PKG_VERSION"))
@@ -81,7 +91,10 @@ const OPEN_ROUTES: &[(&str, &str)] = &[
 async fn problem_for_errors<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
     let open = OPEN_ROUTES
         .iter()
-        .any(|(m, p)| req.method().as_str() == *m && req.uri().path() == *p);
+        .any(|(m, p)| req.method().as_str() == *m && req.uri().path() == *p)
+        // The iCalendar feed: the secret in the URL is the key.
+        || (req.method() == poem::http::Method::GET
+            && req.uri().path().starts_with("/api/v1/ical/"));
     let has_credentials =
         req.headers().contains_key(header::AUTHORIZATION) || auth::session_cookie(&req).is_some();
     if !open && !has_credentials && req.uri().path().starts_with("/api/v1/") {
@@ -247,8 +260,9 @@ pub async fn serve_acceptor(
         app.backups.clone(),
         app.store.clone(),
         app.data_dir.clone(),
-        stop_rx,
+        stop_rx.clone(),
     ));
+    let work = tokio::spawn(crate::work::scheduler::run(app.clone(), stop_rx));
     let result = poem::Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(routes(app), shutdown, Some(Duration::from_secs(10)))
         .await;
@@ -256,5 +270,6 @@ pub async fn serve_acceptor(
     let _ = stop_tx.send(true);
     let _ = indexer.await;
     let _ = scheduler.await;
+    let _ = work.await;
     result
 }

@@ -62,6 +62,9 @@ pub enum ApiError {
     TooManyRequests(Json<Box<Problem>>, #[oai(header = "Retry-After")] u64),
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Box<Problem>>),
+    /// The mail server refused the message or could not be reached (`mail_failed`).
+    #[oai(status = 502, content_type = "application/problem+json")]
+    BadGateway(Json<Box<Problem>>),
 }
 
 pub fn bad_request(err: poem::Error) -> ApiError {
@@ -117,6 +120,12 @@ impl From<Error> for ApiError {
                 ApiError::Conflict(Json(problem(409, "status_not_empty", "Status in use", d)))
             }
             Error::Conflict(d) => ApiError::Conflict(Json(problem(409, "conflict", "Conflict", d))),
+            Error::Mail(d) => ApiError::BadGateway(Json(problem(
+                502,
+                "mail_failed",
+                "The mail server did not accept the message",
+                d,
+            ))),
             Error::Forbidden(d) => {
                 ApiError::Forbidden(Json(problem(403, "forbidden", "Forbidden", d)))
             }

@@ -21,6 +21,9 @@ use crate::{
     },
     error::{Ctx, Error, Result},
     store::{self, Record, Tx, tables},
+    work::{
+        Activity, CalEvent, Comment, FeedItem, IcalFeed, MailSettings, Notification, Reminder, Task,
+    },
 };
 
 /// Tables archived by their own member, not through the registry.
@@ -60,11 +63,31 @@ pub const DERIVED: &[&str] = &[
     "deal_by_type",
     "deal_stage_by_deal",
     "deal_by_stage_amount",
+    "task_by_responsible",
+    "task_by_creator",
+    "task_by_participant",
+    "task_by_observer",
+    "task_by_delegator",
+    "task_by_link",
+    "task_deadline_watch",
+    "activity_by_responsible",
+    "activity_by_link",
+    "comment_by_target",
+    "notification_by_user",
+    "notification_unread",
+    "reminder_due",
+    "reminder_by_target",
+    "reminder_by_user",
+    "cal_event_by_user",
+    "cal_event_by_link",
+    "ical_by_secret",
+    "mail_pending",
 ];
 
 /// Tables that are not business data: sessions (everyone signs in again after a restore) and
 /// the search outbox (the index is rebuilt).
-pub const EPHEMERAL: &[&str] = &["sessions", "outbox"];
+/// The mail queue too: a restored office must not re-send old e-mails.
+pub const EPHEMERAL: &[&str] = &["sessions", "outbox", "mail_queue", "mail_pending"];
 
 type ExportFn =
     Box<dyn Fn(&ReadTransaction, &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<u64> + Send + Sync>;
@@ -188,6 +211,15 @@ pub fn registry() -> Vec<TableEntry> {
         entry::<Lead>(None),
         entry::<Deal>(None),
         entry::<StageMove>(None),
+        entry::<Task>(None),
+        entry::<Activity>(None),
+        entry::<Comment>(None),
+        entry::<FeedItem>(None),
+        entry::<Notification>(None),
+        entry::<Reminder>(None),
+        entry::<CalEvent>(None),
+        entry::<MailSettings>(None),
+        entry::<IcalFeed>(None),
     ]
 }
 

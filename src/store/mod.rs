@@ -56,6 +56,16 @@ pub enum Kind {
     LeadSource = 15,
     DealType = 16,
     StageMove = 17,
+    Task = 18,
+    Activity = 19,
+    Comment = 20,
+    FeedItem = 21,
+    Notification = 22,
+    Reminder = 23,
+    CalEvent = 24,
+    MailSettings = 25,
+    IcalFeed = 26,
+    Mail = 27,
 }
 
 impl Kind {
@@ -78,6 +88,16 @@ impl Kind {
             15 => Kind::LeadSource,
             16 => Kind::DealType,
             17 => Kind::StageMove,
+            18 => Kind::Task,
+            19 => Kind::Activity,
+            20 => Kind::Comment,
+            21 => Kind::FeedItem,
+            22 => Kind::Notification,
+            23 => Kind::Reminder,
+            24 => Kind::CalEvent,
+            25 => Kind::MailSettings,
+            26 => Kind::IcalFeed,
+            27 => Kind::Mail,
             _ => return None,
         })
     }
@@ -290,20 +310,33 @@ impl Store {
         now: DateTime<Utc>,
         f: impl FnOnce(&mut Tx) -> Result<T>,
     ) -> Result<T> {
+        self.write_signalled(actor, now, f).map(|(out, _)| out)
+    }
+
+    /// Like `write`, and also returns the live signals the use-case raised (to publish after
+    /// the commit, so a browser never refetches before the change is visible).
+    pub fn write_signalled<T>(
+        &self,
+        actor: Option<u64>,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&mut Tx) -> Result<T>,
+    ) -> Result<(T, Vec<Signal>)> {
         let txn = self.db.begin_write().ctx("begin write")?;
         let mut tx = Tx {
             txn,
             actor,
             now,
             touched_outbox: false,
+            signals: Vec::new(),
         };
         let out = f(&mut tx)?;
         let touched = tx.touched_outbox;
+        let signals = std::mem::take(&mut tx.signals);
         tx.txn.commit().ctx("commit")?;
         if touched {
             self.outbox_notify.notify_one();
         }
-        Ok(out)
+        Ok((out, signals))
     }
 
     /// Runs `f` over one consistent read snapshot.
@@ -562,6 +595,16 @@ pub struct Tx {
     pub actor: Option<u64>,
     pub now: DateTime<Utc>,
     touched_outbox: bool,
+    /// Live signals for open browsers, sent only after the commit (see `Store::write_signalled`).
+    pub signals: Vec<Signal>,
+}
+
+/// Something open browsers should refresh after a commit: `what` (counters, feed,
+/// notification) for these users (empty: everyone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signal {
+    pub what: &'static str,
+    pub user_ids: Vec<u64>,
 }
 
 impl Tx {
@@ -785,6 +828,43 @@ impl Tx {
             self.index_remove(&k, old.id())?;
         }
         Ok(())
+    }
+
+    /// Replaces a record and moves its index entries, without history (bookkeeping such as
+    /// "this reminder fired").
+    pub fn update_quietly<R: Record>(&mut self, old: &R, new: &R) -> Result<()> {
+        let id = new.id();
+        let old_keys = old.index_keys();
+        let new_keys = new.index_keys();
+        for k in old_keys.iter().filter(|k| !new_keys.contains(k)) {
+            self.index_remove(k, id)?;
+        }
+        for k in new_keys.iter().filter(|k| !old_keys.contains(k)) {
+            self.index_add(k, id)?;
+        }
+        self.put(new)
+    }
+
+    /// Asks open browsers of these users (empty: everyone) to refresh `what` after the commit.
+    pub fn signal(&mut self, what: &'static str, user_ids: Vec<u64>) {
+        let s = Signal { what, user_ids };
+        if !self.signals.contains(&s) {
+            self.signals.push(s);
+        }
+    }
+
+    /// Ids in a multimap keyed by a string (e.g. `deal:5`).
+    pub fn ids_by_str(
+        &self,
+        def: MultimapTableDefinition<'static, &'static str, u64>,
+        key: &str,
+    ) -> Result<Vec<u64>> {
+        let t = self.txn.open_multimap_table(def).ctx("open index")?;
+        let mut out = Vec::new();
+        for v in t.get(key).ctx("read index")? {
+            out.push(v.ctx("read index")?.value());
+        }
+        Ok(out)
     }
 
     /// Writes a record without history (bookkeeping such as `last_used_at`).

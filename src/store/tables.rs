@@ -110,3 +110,74 @@ pub const DEAL_STAGES: TableDefinition<u64, &[u8]> = TableDefinition::new("deal_
 /// deal id BE ‖ stage move id BE → ()
 pub const DEAL_STAGE_BY_DEAL: TableDefinition<&[u8], ()> =
     TableDefinition::new("deal_stage_by_deal");
+
+// --- work: tasks, activities, comments, feed, notifications, reminders, calendar ----------
+// Links to records are keyed by strings `<kind>:<id>` (e.g. `deal:5`).
+
+pub const TASKS: TableDefinition<u64, &[u8]> = TableDefinition::new("tasks");
+pub const TASK_BY_RESPONSIBLE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("task_by_responsible");
+pub const TASK_BY_CREATOR: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("task_by_creator");
+pub const TASK_BY_PARTICIPANT: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("task_by_participant");
+pub const TASK_BY_OBSERVER: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("task_by_observer");
+/// who delegated → task
+pub const TASK_BY_DELEGATOR: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("task_by_delegator");
+pub const TASK_BY_LINK: MultimapTableDefinition<&str, u64> =
+    MultimapTableDefinition::new("task_by_link");
+/// Open tasks whose deadline has not yet been announced as overdue:
+/// deadline micros BE ‖ task id BE → ()
+pub const TASK_DEADLINE_WATCH: TableDefinition<&[u8], ()> =
+    TableDefinition::new("task_deadline_watch");
+
+pub const ACTIVITIES: TableDefinition<u64, &[u8]> = TableDefinition::new("activities");
+pub const ACTIVITY_BY_RESPONSIBLE: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("activity_by_responsible");
+pub const ACTIVITY_BY_LINK: MultimapTableDefinition<&str, u64> =
+    MultimapTableDefinition::new("activity_by_link");
+
+pub const COMMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("comments");
+pub const COMMENT_BY_TARGET: MultimapTableDefinition<&str, u64> =
+    MultimapTableDefinition::new("comment_by_target");
+
+/// The company feed; ids grow with time, so the table order is the feed's order.
+pub const FEED: TableDefinition<u64, &[u8]> = TableDefinition::new("feed");
+
+pub const NOTIFICATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("notifications");
+/// user id BE ‖ notification id BE → ()
+pub const NOTIFICATION_BY_USER: TableDefinition<&[u8], ()> =
+    TableDefinition::new("notification_by_user");
+/// user → unread notification
+pub const NOTIFICATION_UNREAD: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("notification_unread");
+
+pub const REMINDERS: TableDefinition<u64, &[u8]> = TableDefinition::new("reminders");
+/// Reminders not yet fired: at micros BE ‖ reminder id BE → ()
+pub const REMINDER_DUE: TableDefinition<&[u8], ()> = TableDefinition::new("reminder_due");
+pub const REMINDER_BY_TARGET: MultimapTableDefinition<&str, u64> =
+    MultimapTableDefinition::new("reminder_by_target");
+pub const REMINDER_BY_USER: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("reminder_by_user");
+
+pub const CAL_EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("cal_events");
+/// organizer or attendee → event
+pub const CAL_EVENT_BY_USER: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("cal_event_by_user");
+pub const CAL_EVENT_BY_LINK: MultimapTableDefinition<&str, u64> =
+    MultimapTableDefinition::new("cal_event_by_link");
+
+/// The office's SMTP settings (one record, id 1).
+pub const MAIL_SETTINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("mail_settings");
+/// E-mails waiting to be sent (and recently sent ones).
+pub const MAIL_QUEUE: TableDefinition<u64, &[u8]> = TableDefinition::new("mail_queue");
+/// next attempt micros BE ‖ mail id BE → () for mails not yet sent
+pub const MAIL_PENDING: TableDefinition<&[u8], ()> = TableDefinition::new("mail_pending");
+
+/// Per-user iCalendar feed secrets (record id = user id).
+pub const ICAL_FEEDS: TableDefinition<u64, &[u8]> = TableDefinition::new("ical_feeds");
+/// secret → user id
+pub const ICAL_BY_SECRET: MultimapTableDefinition<&str, u64> =
+    MultimapTableDefinition::new("ical_by_secret");

@@ -1,0 +1,282 @@
+//! Reminders: "switch the banner off on the 5th at 10:00", for oneself or a colleague, on a
+//! record or standalone; and deadline reminders of tasks. A reminder is fired once: the
+//! notification, the e-mail in the queue and the "fired" mark are one transaction, so one that
+//! fell due while the server was down fires once at start.
+
+use chrono::{DateTime, Duration, Utc};
+use poem_openapi::{Enum, Object};
+use redb::{ReadTransaction, ReadableTable};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Target, TargetKind, must_see,
+    notify::{self, NotificationType},
+    short, target_exists, title_of, titled,
+};
+use crate::{
+    access::User,
+    error::{Ctx, Error, Problems, Result},
+    store::{self, IndexKey, Kind, Record, Tx, tables},
+    validate,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "lowercase")]
+#[oai(rename_all = "lowercase")]
+pub enum ReminderKind {
+    Manual,
+    Deadline,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Reminder {
+    pub id: u64,
+    pub at: DateTime<Utc>,
+    pub note: String,
+    /// Who is reminded.
+    pub user_id: u64,
+    pub created_by: u64,
+    pub target: Option<Target>,
+    pub kind: ReminderKind,
+    pub fired_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Record for Reminder {
+    const KIND: Kind = Kind::Reminder;
+    const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::REMINDERS;
+    const NAME: &'static str = "reminder";
+    fn id(&self) -> u64 {
+        self.id
+    }
+    fn index_keys(&self) -> Vec<IndexKey> {
+        let mut k = vec![IndexKey::ById(tables::REMINDER_BY_USER, self.user_id)];
+        if let Some(t) = &self.target {
+            k.push(IndexKey::ByStr(tables::REMINDER_BY_TARGET, t.key()));
+        }
+        if self.fired_at.is_none() {
+            k.push(IndexKey::Sorted(
+                tables::REMINDER_DUE,
+                super::due_key(self.at, self.id),
+            ));
+        }
+        k
+    }
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct ReminderInput {
+    pub at: Option<DateTime<Utc>>,
+    #[oai(default)]
+    pub note: String,
+    /// Default: me.
+    pub user_id: Option<u64>,
+    pub target: Option<Target>,
+}
+
+pub fn create(tx: &mut Tx, actor: &User, input: ReminderInput) -> Result<Reminder> {
+    let mut p = Problems::default();
+    let note = validate::optional(&mut p, "note", &input.note, 2000);
+    match input.at {
+        None => p.add("at", "required", "is required"),
+        Some(at) if at <= tx.now => p.add("at", "invalid_value", "must be in the future"),
+        Some(_) => {}
+    }
+    let user_id = input.user_id.unwrap_or(actor.id);
+    match tx.get::<User>(user_id)? {
+        Some(u) if u.active => {}
+        Some(_) => p.add("user_id", "invalid_value", "the user is deactivated"),
+        None => p.add("user_id", "not_found", "no such user"),
+    }
+    let target = input.target.as_ref().map(|t| Target::new(t.kind, t.id));
+    if let Some(t) = &target
+        && !target_exists(tx, t)?
+    {
+        p.add("target.id", "not_found", "no such record");
+    }
+    if target.is_none() && note.is_empty() {
+        p.add("note", "required", "say what to remind about");
+    }
+    p.finish()?;
+    if let Some(t) = &target {
+        must_see(tx, actor, t)?;
+    }
+    let at = input
+        .at
+        .ok_or_else(|| Error::Internal("reminder checked without a time".into()))?;
+    let r = Reminder {
+        id: tx.next_id("reminders")?,
+        at,
+        note,
+        user_id,
+        created_by: actor.id,
+        target,
+        kind: ReminderKind::Manual,
+        fired_at: None,
+        created_at: tx.now,
+    };
+    tx.insert(&r)?;
+    Ok(r)
+}
+
+pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
+    let r: Reminder = tx.must(id)?;
+    if r.created_by != actor.id && r.user_id != actor.id && !super::is_admin(actor) {
+        return Err(Error::Forbidden(
+            "only its author or the reminded person deletes a reminder".into(),
+        ));
+    }
+    tx.delete(&r)
+}
+
+/// Drops the pending reminders of a record that is going away.
+pub fn drop_for_target(tx: &mut Tx, t: &Target) -> Result<()> {
+    for id in tx.ids_by_str(tables::REMINDER_BY_TARGET, &t.key())? {
+        let r: Reminder = tx.must(id)?;
+        if r.fired_at.is_none() {
+            tx.delete_quietly(&r)?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces a task's pending deadline reminders by ones for its current deadline.
+pub fn schedule_deadline(tx: &mut Tx, task: &super::Task) -> Result<()> {
+    let target = Target::new(TargetKind::Task, task.id);
+    for id in tx.ids_by_str(tables::REMINDER_BY_TARGET, &target.key())? {
+        let r: Reminder = tx.must(id)?;
+        if r.kind == ReminderKind::Deadline && r.fired_at.is_none() {
+            tx.delete_quietly(&r)?;
+        }
+    }
+    let Some(deadline) = task.deadline else {
+        return Ok(());
+    };
+    if !task.status.active() {
+        return Ok(());
+    }
+    for m in &task.remind_before {
+        let at = deadline - Duration::minutes(i64::from(*m));
+        if at <= tx.now {
+            continue;
+        }
+        let r = Reminder {
+            id: tx.next_id("reminders")?,
+            at,
+            note: format!("Deadline in {}: {}", before_text(*m), task.title),
+            user_id: task.responsible_id,
+            created_by: task.created_by,
+            target: Some(target.clone()),
+            kind: ReminderKind::Deadline,
+            fired_at: None,
+            created_at: tx.now,
+        };
+        tx.insert_quietly(&r)?;
+    }
+    Ok(())
+}
+
+fn before_text(m: u32) -> String {
+    match m {
+        m if m % 1440 == 0 => format!("{} day(s)", m / 1440),
+        m if m % 60 == 0 => format!("{} hour(s)", m / 60),
+        m => format!("{m} min"),
+    }
+}
+
+/// Fires every reminder due by `tx.now`: a notification, an e-mail when mail is set up, and
+/// the "fired" mark — all in this transaction. Returns how many fired.
+pub fn fire_due(tx: &mut Tx) -> Result<usize> {
+    let until = super::due_key(tx.now, u64::MAX);
+    let ids: Vec<u64> = {
+        let t = tx
+            .txn
+            .open_table(tables::REMINDER_DUE)
+            .ctx("open reminder_due")?;
+        let mut v = Vec::new();
+        for row in t
+            .range::<&[u8]>(..until.as_slice())
+            .ctx("read reminder_due")?
+        {
+            let (k, _) = row.ctx("read reminder_due")?;
+            v.push(store::id_of_index_key(k.value())?);
+        }
+        v
+    };
+    let settings = super::mail::settings_in(tx)?;
+    for id in &ids {
+        let old: Reminder = tx.must(*id)?;
+        let new = Reminder {
+            fired_at: Some(tx.now),
+            ..old.clone()
+        };
+        tx.update_quietly(&old, &new)?;
+        let title = match &new.target {
+            Some(t) => title_of(tx, t)?,
+            None => String::new(),
+        };
+        let text = match (new.note.is_empty(), title.is_empty()) {
+            (false, _) => new.note.clone(),
+            (true, false) => title.clone(),
+            (true, true) => "Reminder".to_string(),
+        };
+        notify::send(
+            tx,
+            new.user_id,
+            NotificationType::Reminder,
+            text.clone(),
+            new.target.clone(),
+        )?;
+        if let Some(s) = &settings
+            && let Some(u) = tx.get::<User>(new.user_id)?
+            && u.active
+            && !u.email.is_empty()
+        {
+            let mut body = format!("{text}\n");
+            if !title.is_empty() && title != text {
+                body.push_str(&format!("\n{title}\n"));
+            }
+            body.push_str(&format!(
+                "\nDue: {} (UTC)\n\n-- \nKorobka\n",
+                new.at.format("%Y-%m-%d %H:%M")
+            ));
+            super::mail::enqueue(
+                tx,
+                s,
+                &u.email,
+                &format!("Reminder: {}", short(&text, 120)),
+                &body,
+            )?;
+        }
+    }
+    Ok(ids.len())
+}
+
+fn fill(rx: &ReadTransaction, mut r: Reminder) -> Result<Reminder> {
+    r.target = r.target.map(|t| titled(rx, t)).transpose()?;
+    Ok(r)
+}
+
+/// Reminders on a record (that the reader may see), or the reader's own: pending first.
+pub fn list(rx: &ReadTransaction, actor: &User, target: Option<&Target>) -> Result<Vec<Reminder>> {
+    let ids = match target {
+        Some(t) => {
+            must_see(rx, actor, t)?;
+            store::ids_by_str(rx, tables::REMINDER_BY_TARGET, &t.key())?
+        }
+        None => store::ids_by(rx, tables::REMINDER_BY_USER, actor.id)?,
+    };
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(r) = store::get::<Reminder>(rx, id)? {
+            out.push(fill(rx, r)?);
+        }
+    }
+    out.sort_by(|a, b| {
+        a.fired_at
+            .is_some()
+            .cmp(&b.fired_at.is_some())
+            .then(a.at.cmp(&b.at))
+    });
+    Ok(out)
+}

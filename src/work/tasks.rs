@@ -1,0 +1,863 @@
+//! Tasks: a title, a checklist, people (creator, one responsible, participants, observers), a
+//! deadline, a status and a priority; linked to a CRM record or standalone under a project.
+//! Visible to its people and to admins, to nobody else.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use poem_openapi::{Enum, Object};
+use redb::ReadTransaction;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Reader, Target, TargetKind,
+    agenda::Periods,
+    check_link, check_users, feed, is_admin,
+    notify::{self, NotificationType},
+    reminders, titled,
+};
+use crate::{
+    access::User,
+    error::{Error, Problems, Result},
+    store::{self, IndexKey, Kind, Record, Tx, tables},
+    validate,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum, Default)]
+#[serde(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case")]
+pub enum TaskStatus {
+    #[default]
+    New,
+    InProgress,
+    Completed,
+    Deferred,
+}
+
+impl TaskStatus {
+    /// Work to be done now: counted, reminded, announced when overdue.
+    pub fn active(self) -> bool {
+        matches!(self, TaskStatus::New | TaskStatus::InProgress)
+    }
+    pub fn parse(s: &str) -> Option<TaskStatus> {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum, Default)]
+#[serde(rename_all = "lowercase")]
+#[oai(rename_all = "lowercase")]
+pub enum Priority {
+    Low,
+    #[default]
+    Normal,
+    High,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
+pub struct CheckItem {
+    pub id: u64,
+    pub text: String,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
+pub struct Delegation {
+    pub from: u64,
+    pub to: u64,
+    pub by: u64,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Object)]
+pub struct Task {
+    pub id: u64,
+    pub title: String,
+    pub description: String,
+    pub checklist: Vec<CheckItem>,
+    pub status: TaskStatus,
+    pub priority: Priority,
+    pub created_by: u64,
+    pub responsible_id: u64,
+    pub participant_ids: Vec<u64>,
+    pub observer_ids: Vec<u64>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub link: Option<Target>,
+    pub project: String,
+    /// Minutes before the deadline the responsible is reminded.
+    pub remind_before: Vec<u32>,
+    pub delegations: Vec<Delegation>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The feed and the responsible were told it is overdue (reset when the deadline moves).
+    #[oai(skip)]
+    #[serde(default)]
+    pub overdue_noted: bool,
+    /// Open and past its deadline (computed when read).
+    #[serde(skip)]
+    #[oai(default)]
+    pub overdue: bool,
+    #[serde(skip)]
+    #[oai(default)]
+    pub comment_count: u64,
+}
+
+impl Record for Task {
+    const KIND: Kind = Kind::Task;
+    const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::TASKS;
+    const NAME: &'static str = "task";
+    const HISTORY_SKIP: &'static [&'static str] = &["overdue_noted"];
+    fn id(&self) -> u64 {
+        self.id
+    }
+    fn index_keys(&self) -> Vec<IndexKey> {
+        let mut k = vec![
+            IndexKey::ById(tables::TASK_BY_RESPONSIBLE, self.responsible_id),
+            IndexKey::ById(tables::TASK_BY_CREATOR, self.created_by),
+        ];
+        for p in dedup(&self.participant_ids) {
+            k.push(IndexKey::ById(tables::TASK_BY_PARTICIPANT, p));
+        }
+        for o in dedup(&self.observer_ids) {
+            k.push(IndexKey::ById(tables::TASK_BY_OBSERVER, o));
+        }
+        let by: BTreeSet<u64> = self.delegations.iter().map(|d| d.by).collect();
+        for b in by {
+            k.push(IndexKey::ById(tables::TASK_BY_DELEGATOR, b));
+        }
+        if let Some(l) = &self.link {
+            k.push(IndexKey::ByStr(tables::TASK_BY_LINK, l.key()));
+        }
+        if let Some(d) = self.deadline
+            && self.status.active()
+            && !self.overdue_noted
+        {
+            k.push(IndexKey::Sorted(
+                tables::TASK_DEADLINE_WATCH,
+                super::due_key(d, self.id),
+            ));
+        }
+        k
+    }
+}
+
+fn dedup(v: &[u64]) -> BTreeSet<u64> {
+    v.iter().copied().collect()
+}
+
+impl Task {
+    pub fn visible_to(&self, u: &User) -> bool {
+        u.active
+            && (is_admin(u)
+                || self.created_by == u.id
+                || self.responsible_id == u.id
+                || self.participant_ids.contains(&u.id)
+                || self.observer_ids.contains(&u.id))
+    }
+    fn can_edit(&self, u: &User) -> bool {
+        is_admin(u) || self.created_by == u.id || self.responsible_id == u.id
+    }
+    fn can_work(&self, u: &User) -> bool {
+        self.can_edit(u) || self.participant_ids.contains(&u.id)
+    }
+    /// Everyone whose counters or lists this task is on.
+    fn people(&self) -> Vec<u64> {
+        let mut v: BTreeSet<u64> = [self.created_by, self.responsible_id].into();
+        v.extend(&self.participant_ids);
+        v.extend(&self.observer_ids);
+        v.into_iter().collect()
+    }
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.status.active() && self.deadline.is_some_and(|d| d < now)
+    }
+}
+
+#[derive(Debug, Clone, Object)]
+pub struct TaskInput {
+    #[oai(default)]
+    pub title: String,
+    #[oai(default)]
+    pub description: String,
+    /// New checklist items (on create; ignored on update).
+    #[oai(default)]
+    pub checklist: Vec<String>,
+    /// Default: the author.
+    pub responsible_id: Option<u64>,
+    #[oai(default)]
+    pub participant_ids: Vec<u64>,
+    #[oai(default)]
+    pub observer_ids: Vec<u64>,
+    pub deadline: Option<DateTime<Utc>>,
+    pub priority: Option<Priority>,
+    pub link: Option<Target>,
+    #[oai(default)]
+    pub project: String,
+    /// Default: [60, 1440] (an hour and a day before).
+    pub remind_before: Option<Vec<u32>>,
+}
+
+const MAX_ITEMS: usize = 200;
+
+struct Checked {
+    title: String,
+    description: String,
+    checklist: Vec<String>,
+    responsible_id: u64,
+    participant_ids: Vec<u64>,
+    observer_ids: Vec<u64>,
+    project: String,
+    remind_before: Vec<u32>,
+    link: Option<Target>,
+}
+
+fn check(tx: &Tx, actor: &User, input: &TaskInput) -> Result<Checked> {
+    let mut p = Problems::default();
+    let title = validate::required(&mut p, "title", &input.title, 500);
+    let description = validate::optional(&mut p, "description", &input.description, 50_000);
+    let mut checklist = Vec::new();
+    for (i, t) in input.checklist.iter().enumerate() {
+        let t = validate::optional(&mut p, &format!("checklist[{i}]"), t, 1000);
+        if !t.is_empty() {
+            checklist.push(t);
+        }
+    }
+    if checklist.len() > MAX_ITEMS {
+        p.add("checklist", "too_long", "at most 200 items");
+    }
+    let responsible_id = input.responsible_id.unwrap_or(actor.id);
+    match tx.get::<User>(responsible_id)? {
+        Some(u) if u.active => {}
+        Some(_) => p.add("responsible_id", "invalid_value", "the user is deactivated"),
+        None => p.add("responsible_id", "not_found", "no such user"),
+    }
+    check_users(tx, &mut p, "participant_ids", &input.participant_ids)?;
+    check_users(tx, &mut p, "observer_ids", &input.observer_ids)?;
+    let project = validate::optional(&mut p, "project", &input.project, 100);
+    let remind_before = input
+        .remind_before
+        .clone()
+        .unwrap_or_else(|| vec![60, 1440]);
+    if remind_before.len() > 5 {
+        p.add("remind_before", "too_long", "at most 5 reminders");
+    }
+    if remind_before.iter().any(|m| *m == 0 || *m > 60 * 24 * 60) {
+        p.add(
+            "remind_before",
+            "invalid_value",
+            "minutes before the deadline: 1 to 86400",
+        );
+    }
+    let link = input.link.as_ref().map(|l| Target::new(l.kind, l.id));
+    check_link(tx, &mut p, "link", &link)?;
+    p.finish()?;
+    let mut rb: Vec<u32> = dedup_u32(&remind_before);
+    rb.sort_unstable();
+    Ok(Checked {
+        title,
+        description,
+        checklist,
+        responsible_id,
+        participant_ids: dedup(&input.participant_ids).into_iter().collect(),
+        observer_ids: dedup(&input.observer_ids).into_iter().collect(),
+        project,
+        remind_before: rb,
+        link,
+    })
+}
+
+fn dedup_u32(v: &[u32]) -> Vec<u32> {
+    v.iter()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+fn after_change(tx: &mut Tx, old: Option<&Task>, new: &Task) -> Result<()> {
+    let mut people = new.people();
+    if let Some(o) = old {
+        people.extend(o.people());
+    }
+    people.sort_unstable();
+    people.dedup();
+    tx.signal("counters", people);
+    let deadline_changed = old.is_none_or(|o| {
+        o.deadline != new.deadline
+            || o.responsible_id != new.responsible_id
+            || o.remind_before != new.remind_before
+            || o.status.active() != new.status.active()
+    });
+    if deadline_changed {
+        reminders::schedule_deadline(tx, new)?;
+    }
+    Ok(())
+}
+
+pub fn create(tx: &mut Tx, actor: &User, input: TaskInput) -> Result<Task> {
+    let c = check(tx, actor, &input)?;
+    let task = Task {
+        id: tx.next_id("tasks")?,
+        title: c.title,
+        description: c.description,
+        checklist: c
+            .checklist
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| CheckItem {
+                id: i as u64 + 1,
+                text,
+                done: false,
+            })
+            .collect(),
+        status: TaskStatus::New,
+        priority: input.priority.unwrap_or_default(),
+        created_by: actor.id,
+        responsible_id: c.responsible_id,
+        participant_ids: c.participant_ids,
+        observer_ids: c.observer_ids,
+        deadline: input.deadline,
+        link: c.link,
+        project: c.project,
+        remind_before: c.remind_before,
+        delegations: Vec::new(),
+        completed_at: None,
+        created_at: tx.now,
+        updated_at: tx.now,
+        overdue_noted: false,
+        overdue: false,
+        comment_count: 0,
+    };
+    tx.insert(&task)?;
+    feed::record(
+        tx,
+        feed::FeedType::TaskCreated,
+        Some(Target::new(TargetKind::Task, task.id)),
+        task.title.clone(),
+        BTreeMap::new(),
+        task.project.clone(),
+    )?;
+    for u in std::iter::once(task.responsible_id).chain(task.participant_ids.iter().copied()) {
+        notify::send(
+            tx,
+            u,
+            NotificationType::TaskAssigned,
+            format!("{} gave you a task: {}", actor.name, task.title),
+            Some(Target::new(TargetKind::Task, task.id)),
+        )?;
+    }
+    after_change(tx, None, &task)?;
+    Ok(out(tx, task))
+}
+
+fn load_visible(tx: &Tx, actor: &User, id: u64) -> Result<Task> {
+    let t: Task = tx.must(id)?;
+    if !t.visible_to(actor) {
+        return Err(Error::NotFound("task"));
+    }
+    Ok(t)
+}
+
+fn out(tx: &Tx, mut t: Task) -> Task {
+    t.overdue = t.is_overdue(tx.now);
+    t
+}
+
+/// Saves a changed task (history, indexes, signals, reminders).
+fn save(tx: &mut Tx, old: &Task, mut new: Task) -> Result<Task> {
+    if old.deadline != new.deadline {
+        new.overdue_noted = false;
+    }
+    new.updated_at = tx.now;
+    if tx.update(old, &new)? {
+        after_change(tx, Some(old), &new)?;
+        Ok(out(tx, new))
+    } else {
+        Ok(out(tx, old.clone()))
+    }
+}
+
+pub fn update(tx: &mut Tx, actor: &User, id: u64, input: TaskInput) -> Result<Task> {
+    let old = load_visible(tx, actor, id)?;
+    if !old.can_edit(actor) {
+        return Err(Error::Forbidden(
+            "only the creator, the responsible or an admin edits a task".into(),
+        ));
+    }
+    let c = check(tx, actor, &input)?;
+    let mut new = Task {
+        title: c.title,
+        description: c.description,
+        participant_ids: c.participant_ids,
+        observer_ids: c.observer_ids,
+        deadline: input.deadline,
+        priority: input.priority.unwrap_or(old.priority),
+        link: c.link,
+        project: c.project,
+        remind_before: c.remind_before,
+        ..old.clone()
+    };
+    if c.responsible_id != old.responsible_id {
+        hand_over(tx, actor, &mut new, c.responsible_id)?;
+    }
+    save(tx, &old, new)
+}
+
+fn hand_over(tx: &mut Tx, actor: &User, t: &mut Task, to: u64) -> Result<()> {
+    let from = t.responsible_id;
+    t.delegations.push(Delegation {
+        from,
+        to,
+        by: actor.id,
+        at: tx.now,
+    });
+    t.responsible_id = to;
+    if !t.observer_ids.contains(&from) && from != t.created_by {
+        t.observer_ids.push(from);
+    }
+    t.observer_ids.retain(|o| *o != to);
+    notify::send(
+        tx,
+        to,
+        NotificationType::TaskDelegated,
+        format!("{} handed you a task: {}", actor.name, t.title),
+        Some(Target::new(TargetKind::Task, t.id)),
+    )?;
+    Ok(())
+}
+
+/// Hands the task to someone else; the former responsible stays as an observer.
+pub fn delegate(tx: &mut Tx, actor: &User, id: u64, to: u64) -> Result<Task> {
+    let old = load_visible(tx, actor, id)?;
+    if !old.can_edit(actor) {
+        return Err(Error::Forbidden(
+            "only the responsible, the creator or an admin delegates a task".into(),
+        ));
+    }
+    let mut p = Problems::default();
+    match tx.get::<User>(to)? {
+        Some(u) if u.active => {}
+        Some(_) => p.add("to", "invalid_value", "the user is deactivated"),
+        None => p.add("to", "not_found", "no such user"),
+    }
+    if to == old.responsible_id {
+        p.add("to", "invalid_value", "is already responsible");
+    }
+    p.finish()?;
+    let mut new = old.clone();
+    hand_over(tx, actor, &mut new, to)?;
+    save(tx, &old, new)
+}
+
+pub fn set_status(tx: &mut Tx, actor: &User, id: u64, status: TaskStatus) -> Result<Task> {
+    let old = load_visible(tx, actor, id)?;
+    if !old.can_work(actor) {
+        return Err(Error::Forbidden(
+            "observers cannot change a task's status".into(),
+        ));
+    }
+    if old.status == status {
+        return Ok(out(tx, old));
+    }
+    let new = Task {
+        status,
+        completed_at: (status == TaskStatus::Completed).then_some(tx.now),
+        ..old.clone()
+    };
+    let t = save(tx, &old, new)?;
+    if status == TaskStatus::Completed {
+        feed::record(
+            tx,
+            feed::FeedType::TaskCompleted,
+            Some(Target::new(TargetKind::Task, t.id)),
+            t.title.clone(),
+            BTreeMap::new(),
+            t.project.clone(),
+        )?;
+    }
+    Ok(t)
+}
+
+fn check_item_text(text: &str) -> Result<String> {
+    let mut p = Problems::default();
+    let t = validate::required(&mut p, "text", text, 1000);
+    p.finish()?;
+    Ok(t)
+}
+
+fn working_copy(tx: &Tx, actor: &User, id: u64) -> Result<Task> {
+    let t = load_visible(tx, actor, id)?;
+    if !t.can_work(actor) {
+        return Err(Error::Forbidden(
+            "observers cannot edit the checklist".into(),
+        ));
+    }
+    Ok(t)
+}
+
+pub fn add_item(tx: &mut Tx, actor: &User, id: u64, text: &str) -> Result<Task> {
+    let old = working_copy(tx, actor, id)?;
+    let text = check_item_text(text)?;
+    if old.checklist.len() >= MAX_ITEMS {
+        return Err(Error::Validation(vec![crate::error::FieldError::new(
+            "text",
+            "too_long",
+            "the checklist is full (200 items)",
+        )]));
+    }
+    let mut new = old.clone();
+    let next = old.checklist.iter().map(|i| i.id).max().unwrap_or(0) + 1;
+    new.checklist.push(CheckItem {
+        id: next,
+        text,
+        done: false,
+    });
+    save(tx, &old, new)
+}
+
+pub fn edit_item(
+    tx: &mut Tx,
+    actor: &User,
+    id: u64,
+    item: u64,
+    text: Option<String>,
+    done: Option<bool>,
+) -> Result<Task> {
+    let old = working_copy(tx, actor, id)?;
+    let mut new = old.clone();
+    let it = new
+        .checklist
+        .iter_mut()
+        .find(|i| i.id == item)
+        .ok_or(Error::NotFound("checklist item"))?;
+    if let Some(t) = text {
+        it.text = check_item_text(&t)?;
+    }
+    if let Some(d) = done {
+        it.done = d;
+    }
+    save(tx, &old, new)
+}
+
+pub fn delete_item(tx: &mut Tx, actor: &User, id: u64, item: u64) -> Result<Task> {
+    let old = working_copy(tx, actor, id)?;
+    let mut new = old.clone();
+    let before = new.checklist.len();
+    new.checklist.retain(|i| i.id != item);
+    if new.checklist.len() == before {
+        return Err(Error::NotFound("checklist item"));
+    }
+    save(tx, &old, new)
+}
+
+pub fn reorder_items(tx: &mut Tx, actor: &User, id: u64, ids: &[u64]) -> Result<Task> {
+    let old = working_copy(tx, actor, id)?;
+    let mut have: Vec<u64> = old.checklist.iter().map(|i| i.id).collect();
+    let mut want = ids.to_vec();
+    have.sort_unstable();
+    want.sort_unstable();
+    if have != want {
+        return Err(Error::Validation(vec![crate::error::FieldError::new(
+            "ids",
+            "invalid_value",
+            "must list every checklist item exactly once",
+        )]));
+    }
+    let mut new = old.clone();
+    new.checklist = ids
+        .iter()
+        .filter_map(|i| old.checklist.iter().find(|c| c.id == *i).cloned())
+        .collect();
+    save(tx, &old, new)
+}
+
+pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
+    let old = load_visible(tx, actor, id)?;
+    if old.created_by != actor.id && !is_admin(actor) {
+        return Err(Error::Forbidden(
+            "only the creator or an admin deletes a task".into(),
+        ));
+    }
+    reminders::drop_for_target(tx, &Target::new(TargetKind::Task, id))?;
+    tx.signal("counters", old.people());
+    tx.delete(&old)
+}
+
+/// Someone mentioned on a task they cannot see becomes an observer.
+pub fn add_observer(tx: &mut Tx, id: u64, user: u64) -> Result<()> {
+    let old: Task = tx.must(id)?;
+    if old.people().contains(&user) {
+        return Ok(());
+    }
+    let mut new = old.clone();
+    new.observer_ids.push(user);
+    tx.update(&old, &new)?;
+    tx.signal("counters", vec![user]);
+    Ok(())
+}
+
+/// Marks overdue tasks whose deadline passed by `now`: one feed entry and one notification
+/// each (the scheduler calls this; a restart does not repeat them).
+pub fn note_overdue(tx: &mut Tx) -> Result<usize> {
+    let until = super::due_key(tx.now, u64::MAX);
+    let ids: Vec<u64> = {
+        let t = tx
+            .txn
+            .open_table(tables::TASK_DEADLINE_WATCH)
+            .map_err(|e| Error::Storage(format!("open deadline watch: {e}")))?;
+        let mut v = Vec::new();
+        for row in redb::ReadableTable::range::<&[u8]>(&t, ..until.as_slice())
+            .map_err(|e| Error::Storage(format!("read deadline watch: {e}")))?
+        {
+            let (k, _) = row.map_err(|e| Error::Storage(format!("read deadline watch: {e}")))?;
+            v.push(store::id_of_index_key(k.value())?);
+        }
+        v
+    };
+    for id in &ids {
+        let old: Task = tx.must(*id)?;
+        let new = Task {
+            overdue_noted: true,
+            ..old.clone()
+        };
+        tx.update_quietly(&old, &new)?;
+        let actor = tx.actor;
+        tx.actor = None;
+        feed::record(
+            tx,
+            feed::FeedType::TaskOverdue,
+            Some(Target::new(TargetKind::Task, new.id)),
+            new.title.clone(),
+            BTreeMap::new(),
+            new.project.clone(),
+        )?;
+        for u in [new.responsible_id, new.created_by] {
+            notify::send(
+                tx,
+                u,
+                NotificationType::TaskOverdue,
+                format!("Overdue: {}", new.title),
+                Some(Target::new(TargetKind::Task, new.id)),
+            )?;
+        }
+        tx.actor = actor;
+        tx.signal("counters", new.people());
+    }
+    Ok(ids.len())
+}
+
+pub fn get(rx: &ReadTransaction, actor: &User, id: u64, now: DateTime<Utc>) -> Result<Task> {
+    let t = store::get::<Task>(rx, id)?.ok_or(Error::NotFound("task"))?;
+    if !t.visible_to(actor) {
+        return Err(Error::NotFound("task"));
+    }
+    fill(rx, t, now)
+}
+
+pub fn fill(rx: &ReadTransaction, mut t: Task, now: DateTime<Utc>) -> Result<Task> {
+    t.overdue = t.is_overdue(now);
+    t.link = t.link.map(|l| titled(rx, l)).transpose()?;
+    t.comment_count = super::comments::count(rx, &Target::new(TargetKind::Task, t.id))?;
+    Ok(t)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Responsible,
+    Created,
+    Delegated,
+    Observed,
+    Participant,
+    All,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s {
+            "responsible" => Role::Responsible,
+            "created" => Role::Created,
+            "delegated" => Role::Delegated,
+            "observed" => Role::Observed,
+            "participant" => Role::Participant,
+            "all" => Role::All,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    Overdue,
+    Today,
+    Week,
+    Later,
+    None,
+}
+
+impl Due {
+    pub fn parse(s: &str) -> Option<Due> {
+        Some(match s {
+            "overdue" => Due::Overdue,
+            "today" => Due::Today,
+            "week" => Due::Week,
+            "later" => Due::Later,
+            "none" => Due::None,
+            _ => return None,
+        })
+    }
+}
+
+pub struct Filter {
+    pub role: Role,
+    pub statuses: Vec<TaskStatus>,
+    pub due: Option<Due>,
+    pub project: Option<String>,
+    pub link: Option<Target>,
+    pub q: Option<String>,
+}
+
+/// Which group of "my activities" a due time falls in.
+pub fn due_group(due: Option<DateTime<Utc>>, p: &Periods) -> Due {
+    match due {
+        None => Due::None,
+        Some(d) if d < p.now => Due::Overdue,
+        Some(d) if d < p.tomorrow => Due::Today,
+        Some(d) if d < p.week_end => Due::Week,
+        Some(_) => Due::Later,
+    }
+}
+
+/// Tasks the user may see, filtered and sorted: open by deadline (none last), then the rest
+/// newest first. Returns (page, total).
+pub fn list(
+    rx: &ReadTransaction,
+    actor: &User,
+    f: &Filter,
+    periods: &Periods,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<Task>, usize)> {
+    let me = actor.id;
+    let by = |def| store::ids_by(rx, def, me);
+    let ids: BTreeSet<u64> = match f.role {
+        Role::Responsible => by(tables::TASK_BY_RESPONSIBLE)?.into_iter().collect(),
+        Role::Created => by(tables::TASK_BY_CREATOR)?.into_iter().collect(),
+        Role::Delegated => by(tables::TASK_BY_DELEGATOR)?.into_iter().collect(),
+        Role::Observed => by(tables::TASK_BY_OBSERVER)?.into_iter().collect(),
+        Role::Participant => by(tables::TASK_BY_PARTICIPANT)?.into_iter().collect(),
+        Role::All if is_admin(actor) && f.link.is_none() => {
+            let mut s = BTreeSet::new();
+            for t in store::iter::<Task>(rx)? {
+                s.insert(t?.id);
+            }
+            s
+        }
+        Role::All => {
+            let mut s: BTreeSet<u64> = BTreeSet::new();
+            for def in [
+                tables::TASK_BY_RESPONSIBLE,
+                tables::TASK_BY_CREATOR,
+                tables::TASK_BY_PARTICIPANT,
+                tables::TASK_BY_OBSERVER,
+            ] {
+                s.extend(by(def)?);
+            }
+            s
+        }
+    };
+    let ids: BTreeSet<u64> = match &f.link {
+        Some(l) => {
+            let linked: BTreeSet<u64> = store::ids_by_str(rx, tables::TASK_BY_LINK, &l.key())?
+                .into_iter()
+                .collect();
+            if f.role == Role::All && is_admin(actor) {
+                linked
+            } else {
+                ids.intersection(&linked).copied().collect()
+            }
+        }
+        None => ids,
+    };
+    let q = f.q.as_ref().map(|q| q.to_lowercase());
+    let mut rows = Vec::new();
+    for id in ids {
+        let Some(t) = store::get::<Task>(rx, id)? else {
+            continue;
+        };
+        if !t.visible_to(actor) {
+            continue;
+        }
+        if !f.statuses.is_empty() && !f.statuses.contains(&t.status) {
+            continue;
+        }
+        if let Some(p) = &f.project
+            && &t.project != p
+        {
+            continue;
+        }
+        if let Some(d) = f.due
+            && (!t.status.active() || due_group(t.deadline, periods) != d)
+        {
+            continue;
+        }
+        if let Some(q) = &q
+            && !t.title.to_lowercase().contains(q)
+            && !t.description.to_lowercase().contains(q)
+        {
+            continue;
+        }
+        rows.push(t);
+    }
+    rows.sort_by(|a, b| {
+        let open = |t: &Task| !matches!(t.status, TaskStatus::Completed);
+        open(b)
+            .cmp(&open(a))
+            .then_with(|| {
+                if open(a) {
+                    let da = a
+                        .deadline
+                        .map(|d| (0, d))
+                        .unwrap_or((1, DateTime::<Utc>::MAX_UTC));
+                    let db = b
+                        .deadline
+                        .map(|d| (0, d))
+                        .unwrap_or((1, DateTime::<Utc>::MAX_UTC));
+                    da.cmp(&db)
+                } else {
+                    b.completed_at.cmp(&a.completed_at)
+                }
+            })
+            .then_with(|| b.id.cmp(&a.id))
+    });
+    let total = rows.len();
+    let page = rows
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|t| fill(rx, t, periods.now))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((page, total))
+}
+
+/// Projects in use on tasks the user may see.
+pub fn projects(rx: &ReadTransaction, actor: &User) -> Result<Vec<String>> {
+    let mut s = BTreeSet::new();
+    for t in store::iter::<Task>(rx)? {
+        let t = t?;
+        if !t.project.is_empty() && t.visible_to(actor) {
+            s.insert(t.project);
+        }
+    }
+    Ok(s.into_iter().collect())
+}
+
+/// Open tasks linked to a record (for the CRM lists' counters and the timeline).
+pub fn linked(rx: &ReadTransaction, link: &Target) -> Result<Vec<Task>> {
+    let mut out = Vec::new();
+    for id in store::ids_by_str(rx, tables::TASK_BY_LINK, &link.key())? {
+        if let Some(t) = rx.rec::<Task>(id)? {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
