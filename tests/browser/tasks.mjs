@@ -203,7 +203,7 @@ try {
 
   step('complete the task: the counter drops back without a reload');
   await page.getByTestId('task-complete').click();
-  await page.getByTestId('task-status').filter({ hasText: 'Completed' }).first().waitFor();
+  await page.locator('.task-bar [data-testid="task-status"][data-status="completed"]').waitFor();
   await waitBadge(page, 'count-my-overdue', before.total.overdue, 'My activities after completing');
   await waitBadge(page, 'count-tasks-overdue', before.tasks.overdue, 'Tasks after completing');
   if ((await page.evaluate(() => window.__tasksTestMarker)) !== 'not reloaded') throw new Error('the page was reloaded');

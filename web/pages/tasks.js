@@ -19,7 +19,7 @@ const LINK_KINDS = ['deal', 'lead', 'company', 'contact'];
 const REMIND = [[60, 'tasks.remind_1h'], [1440, 'tasks.remind_1d']];
 
 export function StatusTag({ status }) {
-  return html`<span class=${'task-status st-' + status} data-testid="task-status">${t('tasks.status.' + status)}</span>`;
+  return html`<span class=${'task-status st-' + status} data-testid="task-status" data-status=${status}>${t('tasks.status.' + status)}</span>`;
 }
 export function PriorityTag({ p }) {
   if (!p || p === 'normal') return null;
