@@ -90,6 +90,8 @@ export default {
   'tasks.remind_1h': ['1 hour before', 'За 1 годину', 'За 1 час'],
   'tasks.remind_1d': ['1 day before', 'За 1 день', 'За 1 день'],
   'tasks.remind_min': ['{n} min before', 'за {n} хв', 'за {n} мин'],
+  'tasks.remind_hours': ['{n} h before', 'за {n} год', 'за {n} ч'],
+  'tasks.remind_days': ['{n} d before', 'за {n} дн.', 'за {n} дн.'],
   'tasks.remind_hint': ['The responsible person gets a reminder (in the bell and by e-mail).', 'Відповідальний отримає нагадування (у дзвіночку та поштою).', 'Ответственный получит напоминание (в колокольчике и по почте).'],
   'tasks.created_by': ['Created by', 'Постановник', 'Постановщик'],
   'tasks.completed_at': ['Completed', 'Завершено', 'Завершена'],

@@ -25,6 +25,12 @@ export function PriorityTag({ p }) {
   if (!p || p === 'normal') return null;
   return html`<span class=${'prio prio-' + p} title=${t('f.priority')}>${p === 'high' ? '▲ ' : '▽ '}${t('tasks.priority.' + p)}</span>`;
 }
+// 60 → "1 hour before", 1440 → "1 day before", 90 → "90 min before".
+export function fmtBefore(m) {
+  if (m > 0 && m % 1440 === 0) return t('tasks.remind_days', { n: m / 1440 });
+  if (m > 0 && m % 60 === 0) return t('tasks.remind_hours', { n: m / 60 });
+  return t('tasks.remind_min', { n: m });
+}
 function checklistProgress(task) {
   const c = task.checklist || [];
   return c.length ? `☑ ${c.filter((x) => x.done).length}/${c.length}` : '';
@@ -173,7 +179,11 @@ export function TaskEditor({ task, initial, onSaved, onCancel, compact }) {
     }
   };
   const errs = { ...fieldErrors(err), ...local };
-  const E = (k) => (errs[k] ? html`<div class="field-error" data-testid=${'error-' + k}>${errs[k]}</div>` : null);
+  // "participant_ids[0]" and the like show under their field
+  const E = (k) => {
+    const msg = [errs[k], ...Object.keys(errs).filter((x) => x.startsWith(k + '[')).map((x) => errs[x])].filter(Boolean).join('; ');
+    return msg ? html`<div class="field-error" data-testid=${'error-' + k}>${msg}</div>` : null;
+  };
   const users = activeUsers(f.responsible_id);
   const toggleRemind = (m, on) => setF({ ...f, remind_before: on ? [...new Set([...f.remind_before, m])].sort((a, b) => a - b) : f.remind_before.filter((x) => x !== m) });
   const setItem = (i, v) => setF({ ...f, checklist: f.checklist.map((x, j) => (j === i ? v : x)) });
@@ -233,7 +243,7 @@ export function TaskEditor({ task, initial, onSaved, onCancel, compact }) {
         <div class="checks">
           ${REMIND.map(([m, label]) => html`<label class="check"><input type="checkbox" data-testid=${'remind-' + m} checked=${f.remind_before.includes(m)}
             onChange=${(e) => toggleRemind(m, e.currentTarget.checked)} /> ${t(label)}</label>`)}
-          ${f.remind_before.filter((m) => m !== 60 && m !== 1440).map((m) => html`<span class="tag tag-muted">${t('tasks.remind_min', { n: m })}</span>`)}
+          ${f.remind_before.filter((m) => m !== 60 && m !== 1440).map((m) => html`<span class="tag tag-muted">${fmtBefore(m)}</span>`)}
         </div>
         <div class="hint">${t('tasks.remind_hint')}</div>${E('remind_before')}</div>
     </div>
@@ -281,7 +291,7 @@ function histVal(field, v) {
     case 'responsible_id': return userName(v);
     case 'participant_ids': case 'observer_ids': return v.map((x) => userName(x)).join(', ');
     case 'link': return typeof v === 'object' ? html`<${LinkChip} link=${v} />` : String(v);
-    case 'remind_before': return v.map((m) => t('tasks.remind_min', { n: m })).join(', ');
+    case 'remind_before': return v.map((m) => fmtBefore(m)).join(', ');
     case 'checklist': return Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' ? (x.done ? '☑ ' : '☐ ') + x.text : String(x))).join('; ') : String(v);
     default:
       if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return fmtDateTime(v);
@@ -423,7 +433,7 @@ export function TaskView({ params }) {
             <dt>${t('f.observers')}</dt><dd>${(task.observer_ids || []).length ? task.observer_ids.map(userName).join(', ') : t('common.none')}</dd>
             <dt>${t('f.link')}</dt><dd>${task.link ? html`<${LinkChip} link=${task.link} />` : t('common.none')}</dd>
             <dt>${t('f.project')}</dt><dd>${task.project || t('common.none')}</dd>
-            <dt>${t('f.remind_before')}</dt><dd>${(task.remind_before || []).length ? task.remind_before.map((m) => t('tasks.remind_min', { n: m })).join(', ') : t('common.none')}</dd>
+            <dt>${t('f.remind_before')}</dt><dd>${(task.remind_before || []).length ? task.remind_before.map((m) => fmtBefore(m)).join(', ') : t('common.none')}</dd>
             <dt>${t('f.created_at')}</dt><dd>${fmtDateTime(task.created_at)}</dd>
             ${task.completed_at ? html`<dt>${t('tasks.completed_at')}</dt><dd>${fmtDateTime(task.completed_at)}</dd>` : null}
           </dl>
