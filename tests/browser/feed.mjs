@@ -118,7 +118,7 @@ try {
   await admin.page.getByTestId('post-publish').click();
   const mine = admin.page.getByTestId('feed-item').filter({ hasText: `Feed test ${stamp}` }).first();
   await mine.waitFor();
-  if (!(await mine.textContent()).includes('@' + colleagueLogin)) throw new Error('the mention was not inserted as @login');
+  if (!(await mine.textContent()).includes(`Feed test ${stamp}, @${colleagueLogin} please look`)) throw new Error(`the mention was not inserted as @login: "${await mine.textContent()}"`);
   await shot(admin.page, 'feed-01-posted');
 
   step('the colleague sees the post live, on top, without a reload');

@@ -95,7 +95,7 @@ function itemClass(p) {
   return 'cal-item cal-' + p.type + (st === 'declined' ? ' is-declined' : '') + (st === 'pending' ? ' is-pending' : '')
     + (st === 'done' || st === 'completed' ? ' is-done' : '');
 }
-const TYPE_ICON = { event: '', task: '⚑ ', activity: '☎ ' };
+const TYPE_ICON = { event: '', task: '⚑ ', activity: '' };
 const ACT_ICON = { call: '☎ ', email: '✉ ', meeting: '◉ ', todo: '☐ ' };
 function itemIcon(raw) { return raw.type === 'activity' && raw.kind ? (ACT_ICON[raw.kind] || TYPE_ICON.activity) : TYPE_ICON[raw.type] || ''; }
 function itemTitle(p) {

@@ -146,9 +146,12 @@ export function MentionArea({ name, value, onInput, onSubmit, placeholder, rows 
     const before = value.slice(0, q.start);
     const after = value.slice(el.selectionStart);
     const ins = '@' + u.login + ' ';
-    onInput(before + ins + after);
+    // put the text and the caret in place now, so keys typed right after land after the mention
+    el.value = before + ins + after;
+    const p = before.length + ins.length;
+    el.focus(); el.setSelectionRange(p, p);
+    onInput(el.value);
     setQ(null);
-    requestAnimationFrame(() => { el.focus(); const p = before.length + ins.length; el.setSelectionRange(p, p); });
   };
   const onKeyDown = (e) => {
     if (q && found.length) {
