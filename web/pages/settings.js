@@ -36,9 +36,14 @@ export function SettingsPage({ path }) {
   else if (path === '/settings/backups') body = html`<${Backups} />`;
   else if (path === '/settings/mail') body = html`<${MailSettings} />`;
   else if (path !== '/settings') body = html`<${NotFound} />`;
+  // the tab row scrolls sideways: keep the open tab in view
+  useEffect(() => {
+    const el = document.querySelector('.settings-tabs .tab.active');
+    if (el && el.scrollIntoView) el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [path]);
   return html`<div class="page">
     <${PageHead} title=${t('settings.title')} />
-    <div class="tabs" role="tablist">
+    <div class="tabs settings-tabs" role="tablist">
       ${tabs.map((x) => {
         const href = '/settings/' + (x.path || x.key);
         const active = path === href || path.startsWith(href + '/');
