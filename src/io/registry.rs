@@ -81,7 +81,6 @@ pub const DERIVED: &[&str] = &[
     "cal_event_by_user",
     "cal_event_by_link",
     "ical_by_secret",
-    "mail_pending",
 ];
 
 /// Tables that are not business data: sessions (everyone signs in again after a restore) and

@@ -366,6 +366,16 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
         LEADS,
         DEALS,
         DEAL_STAGES,
+        TASKS,
+        ACTIVITIES,
+        COMMENTS,
+        FEED,
+        NOTIFICATIONS,
+        REMINDERS,
+        CAL_EVENTS,
+        MAIL_SETTINGS,
+        MAIL_QUEUE,
+        ICAL_FEEDS,
     ] {
         txn.open_table(t).ctx("create table")?;
     }
@@ -386,6 +396,10 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
         DEAL_BY_TITLE,
         DEAL_STAGE_BY_DEAL,
         DEAL_BY_STAGE_AMOUNT,
+        TASK_DEADLINE_WATCH,
+        NOTIFICATION_BY_USER,
+        REMINDER_DUE,
+        MAIL_PENDING,
     ] {
         txn.open_table(t).ctx("create table")?;
     }
@@ -405,6 +419,15 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
         DEAL_BY_CONTACT,
         DEAL_BY_SOURCE,
         DEAL_BY_TYPE,
+        TASK_BY_RESPONSIBLE,
+        TASK_BY_CREATOR,
+        TASK_BY_PARTICIPANT,
+        TASK_BY_OBSERVER,
+        TASK_BY_DELEGATOR,
+        ACTIVITY_BY_RESPONSIBLE,
+        NOTIFICATION_UNREAD,
+        REMINDER_BY_USER,
+        CAL_EVENT_BY_USER,
     ] {
         txn.open_multimap_table(t).ctx("create table")?;
     }
@@ -413,6 +436,12 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
         COMPANY_BY_EMAIL,
         CONTACT_BY_PHONE,
         CONTACT_BY_EMAIL,
+        TASK_BY_LINK,
+        ACTIVITY_BY_LINK,
+        COMMENT_BY_TARGET,
+        REMINDER_BY_TARGET,
+        CAL_EVENT_BY_LINK,
+        ICAL_BY_SECRET,
     ] {
         txn.open_multimap_table(t).ctx("create table")?;
     }

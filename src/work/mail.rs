@@ -164,7 +164,10 @@ pub fn put(tx: &mut Tx, actor: &User, input: MailSettingsInput) -> Result<MailSe
     };
     match old {
         Some(o) => {
-            tx.update(&o, &new)?;
+            // A new password alone is not history (it is never written there), but it is saved.
+            if !tx.update(&o, &new)? && o.password != new.password {
+                tx.update_quietly(&o, &new)?;
+            }
         }
         None => tx.insert(&new)?,
     }

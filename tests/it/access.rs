@@ -15,7 +15,11 @@ fn every_api_route_but_health_setup_and_login_needs_credentials() {
         ("get", "/api/v1/setup"),
         ("post", "/api/v1/setup"),
         ("post", "/api/v1/auth/login"),
+        // The iCalendar feed: the secret in the URL is the key (an unknown one is 404).
+        ("get", "/api/v1/ical/{file}"),
     ];
+    let (st, v) = c.get("/api/v1/ical/not-a-real-secret-at-all.ics");
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
     let mut checked = 0;
     for (path, ops) in spec["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {

@@ -24,12 +24,20 @@ impl Server {
     }
 
     pub fn start_in(dir: tempfile::TempDir) -> Server {
+        Self::start_with_clock(dir, Arc::new(korobka::clock::SystemClock))
+    }
+
+    /// A server whose time comes from `clock` (tests move it instead of sleeping).
+    pub fn start_with_clock(
+        dir: tempfile::TempDir,
+        clock: Arc<dyn korobka::clock::Clock>,
+    ) -> Server {
         let app = Arc::new(
             App::open(
                 dir.path(),
                 OpenOptions {
                     setup_token: Some(SETUP_TOKEN.into()),
-                    ..OpenOptions::default()
+                    clock,
                 },
             )
             .unwrap(),

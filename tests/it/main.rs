@@ -10,3 +10,4 @@ mod sales;
 mod search;
 mod tls;
 mod web;
+mod work;
