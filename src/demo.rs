@@ -532,11 +532,193 @@ pub fn fill_observed(
     on_phase("deals");
     let (deals_n, leads_n) =
         pipeline(store, now, scale, &mut rng, &actor, &managers, &company_ids)?;
+    on_phase("work");
+    work(store, now, &managers, &company_ids)?;
     on_phase("done");
     Ok(format!(
         "demo office ready: {} companies, {} contacts, {deals_n} deals in 3 pipelines, {leads_n} leads, users admin/owner/olena/taras/ekaterina/john with password {DEMO_PASSWORD:?} (change them!)",
         scale.companies, scale.contacts
     ))
+}
+
+/// The other half of the day: tasks (some overdue), calls and meetings, a planning meeting,
+/// feed posts with a mention, and a reminder to switch a banner off.
+fn work(
+    store: &Store,
+    now: DateTime<Utc>,
+    managers: &[User],
+    company_ids: &[(u64, String)],
+) -> Result<()> {
+    use crate::work::{
+        Target, TargetKind,
+        activities::{self, ActivityInput, ActivityKind},
+        calendar::{self, EventInput},
+        comments::{self, CommentInput},
+        feed::{self, PostInput},
+        reminders::{self, ReminderInput},
+        tasks::{self, Priority, TaskInput},
+    };
+    use chrono::Duration;
+    let Some(owner) = managers.first() else {
+        return Ok(());
+    };
+    let deal_ids: Vec<u64> = store.read(|rx| {
+        Ok(store::iter::<crate::crm::deals::Deal>(rx)?
+            .take(12)
+            .filter_map(|d| d.ok().map(|d| d.id))
+            .collect())
+    })?;
+    let company = |i: usize| {
+        company_ids
+            .get(i % company_ids.len().max(1))
+            .map(|(id, _)| Target::new(TargetKind::Company, *id))
+    };
+    let deal = |i: usize| {
+        deal_ids
+            .get(i % deal_ids.len().max(1))
+            .map(|id| Target::new(TargetKind::Deal, *id))
+    };
+    let hour = |h: i64| now + Duration::hours(h);
+    store.write(Some(owner.id), now, |tx| {
+        let task = |tx: &mut store::Tx,
+                    who: &User,
+                    title: &str,
+                    deadline: Option<DateTime<Utc>>,
+                    link: Option<Target>,
+                    project: &str,
+                    checklist: &[&str]| {
+            tasks::create(
+                tx,
+                owner,
+                TaskInput {
+                    title: title.into(),
+                    description: String::new(),
+                    checklist: checklist.iter().map(|s| s.to_string()).collect(),
+                    responsible_id: Some(who.id),
+                    participant_ids: Vec::new(),
+                    observer_ids: vec![owner.id],
+                    deadline,
+                    priority: Some(Priority::Normal),
+                    link,
+                    project: project.into(),
+                    remind_before: Some(vec![60]),
+                },
+            )
+        };
+        for (i, m) in managers.iter().enumerate().skip(1).take(4) {
+            task(
+                tx,
+                m,
+                "Надіслати медіакит і прайс",
+                Some(hour(-20 - i as i64)),
+                deal(i),
+                "",
+                &["Оновити прайс", "Надіслати листом"],
+            )?;
+            task(
+                tx,
+                m,
+                "Вимкнути банер після кампанії",
+                Some(hour(3 + i as i64)),
+                deal(i + 4),
+                "",
+                &[],
+            )?;
+            task(
+                tx,
+                m,
+                "Підготувати звіт для клієнта",
+                Some(hour(72 + 24 * i as i64)),
+                company(i),
+                "",
+                &["Скріншоти розміщень", "Статистика переходів", "Рахунок"],
+            )?;
+            for (k, (kind, subject, at)) in [
+                (ActivityKind::Call, "Дзвінок: узгодити дати розміщення", hour(-2)),
+                (ActivityKind::Meeting, "Зустріч: презентація спецпроєкту", hour(26)),
+                (ActivityKind::Email, "Лист: надіслати договір", hour(5)),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if let Some(link) = company(i * 3 + k) {
+                    activities::create(
+                        tx,
+                        m,
+                        ActivityInput {
+                            kind,
+                            subject: subject.into(),
+                            description: String::new(),
+                            due_at: Some(at),
+                            duration_min: Some(30),
+                            responsible_id: Some(m.id),
+                            link: Some(link),
+                        },
+                    )?;
+                }
+            }
+        }
+        let admin_like = managers.last().unwrap_or(owner);
+        task(
+            tx,
+            admin_like,
+            "Зібрати новий ПК для монтажу",
+            Some(hour(24 * 6)),
+            None,
+            "office",
+            &["Замовити відеокарту", "Купити 64 ГБ RAM", "Встановити DaVinci Resolve"],
+        )?;
+        let tomorrow10 = (now + Duration::days(1))
+            .date_naive()
+            .and_hms_opt(8, 0, 0)
+            .map(|t| t.and_utc())
+            .unwrap_or(hour(24));
+        calendar::create(
+            tx,
+            owner,
+            EventInput {
+                title: "Планірка відділу продажів".into(),
+                start: Some(tomorrow10),
+                end: Some(tomorrow10 + Duration::hours(1)),
+                all_day: false,
+                place: "Переговорна".into(),
+                description: "План на тиждень, прострочені справи, нові ліди.".into(),
+                attendee_ids: managers.iter().skip(1).map(|m| m.id).collect(),
+                link: None,
+            },
+        )?;
+        let post = feed::post(
+            tx,
+            owner,
+            PostInput {
+                body: "Колеги, з понеділка працюємо в Korobka: усі задачі, дзвінки й угоди — тут, не в таблиці. Питання — в коментарях.".into(),
+                department_id: None,
+            },
+        )?;
+        if let Some(m) = managers.get(1) {
+            comments::create(
+                tx,
+                m,
+                CommentInput {
+                    target: Target::new(TargetKind::Post, post.id),
+                    body: format!("@{} а старі контакти вже перенесли?", owner.login),
+                },
+            )?;
+            if let Some(d) = deal(0) {
+                reminders::create(
+                    tx,
+                    m,
+                    ReminderInput {
+                        at: Some(hour(24 * 5)),
+                        note: "Вимкнути банер о 10:00".into(),
+                        user_id: Some(m.id),
+                        target: Some(d),
+                    },
+                )?;
+            }
+        }
+        Ok(())
+    })
 }
 
 const DEAL_TOPICS: &[&str] = &[

@@ -1051,6 +1051,38 @@ impl Store {
 mod tests {
     use super::*;
 
+    /// A fresh database has every table declared in tables.rs, so a read of a table nobody
+    /// wrote yet finds it empty instead of failing.
+    #[test]
+    fn a_new_database_creates_every_declared_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("k.redb")).unwrap();
+        let src = include_str!("tables.rs");
+        let declared: Vec<&str> = src
+            .split("Definition::new(\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        let rx = store.db.begin_read().unwrap();
+        let mut have: Vec<String> = rx
+            .list_tables()
+            .unwrap()
+            .map(|t| t.name().to_string())
+            .chain(
+                rx.list_multimap_tables()
+                    .unwrap()
+                    .map(|t| t.name().to_string()),
+            )
+            .collect();
+        have.sort();
+        for name in declared {
+            assert!(
+                have.iter().any(|h| h == name),
+                "table {name} is declared but not created at open (add it to open_all_tables)"
+            );
+        }
+    }
+
     #[test]
     fn sort_keys_order_by_prefix_then_id() {
         let a = sort_key("abc", 2);

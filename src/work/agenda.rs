@@ -236,3 +236,45 @@ pub fn counts(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn today_and_this_week_are_the_users_own() {
+        // 21:30 UTC on Tuesday 1 December is 23:30 in Kyiv: "today" ends in 30 minutes there.
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 21, 30, 0).unwrap();
+        let kyiv = Periods::new("Europe/Kyiv", now);
+        assert_eq!(
+            kyiv.tomorrow,
+            Utc.with_ymd_and_hms(2026, 12, 1, 22, 0, 0).unwrap()
+        );
+        assert_eq!(
+            kyiv.week_end,
+            Utc.with_ymd_and_hms(2026, 12, 6, 22, 0, 0).unwrap()
+        );
+        let utc = Periods::new("UTC", now);
+        assert_eq!(
+            utc.tomorrow,
+            Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).unwrap()
+        );
+        // An unknown zone falls back to UTC rather than failing the page.
+        assert_eq!(Periods::new("Mars/Olympus", now).tomorrow, utc.tomorrow);
+        // A deadline at 23:45 Kyiv is today; at 00:15 it is this week; Monday is later.
+        let at = |h, m| Some(Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0).unwrap());
+        assert_eq!(
+            super::super::tasks::due_group(at(21, 45), &kyiv),
+            Due::Today
+        );
+        assert_eq!(super::super::tasks::due_group(at(22, 15), &kyiv), Due::Week);
+        assert_eq!(
+            super::super::tasks::due_group(at(21, 0), &kyiv),
+            Due::Overdue
+        );
+        let monday = Some(Utc.with_ymd_and_hms(2026, 12, 6, 23, 0, 0).unwrap());
+        assert_eq!(super::super::tasks::due_group(monday, &kyiv), Due::Later);
+        assert_eq!(super::super::tasks::due_group(None, &kyiv), Due::None);
+    }
+}

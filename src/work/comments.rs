@@ -146,6 +146,8 @@ pub fn create(tx: &mut Tx, actor: &User, input: CommentInput) -> Result<Comment>
         author_name: actor.name.clone(),
     };
     tx.insert(&c)?;
+    let mut c = c;
+    c.target.title = title_of(tx, &c.target)?;
     if target.kind != TargetKind::Post {
         let project = match target.kind {
             TargetKind::Task => tx
@@ -195,6 +197,7 @@ pub fn edit(tx: &mut Tx, actor: &User, id: u64, input: CommentEdit) -> Result<Co
         new = old;
     }
     new.author_name = actor.name.clone();
+    new.target.title = title_of(tx, &new.target)?;
     Ok(new)
 }
 
@@ -219,6 +222,8 @@ pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<Comment> {
     };
     tx.update(&old, &new)?;
     signal_target(tx, &new.target);
+    let mut new = new;
+    new.target.title = title_of(tx, &new.target)?;
     Ok(new)
 }
 
@@ -243,7 +248,9 @@ fn load(rx: &ReadTransaction, target: &Target) -> Result<Vec<Comment>> {
 pub fn list(rx: &ReadTransaction, actor: &User, target: &Target) -> Result<Vec<Comment>> {
     must_see(rx, actor, target)?;
     let mut out = load(rx, target)?;
+    let title = title_of(rx, target)?;
     for c in &mut out {
+        c.target.title = title.clone();
         c.author_name = rx
             .rec::<User>(c.author_id)?
             .map(|u| u.name)
