@@ -63,10 +63,13 @@ export function MentionArea({ name, value, onInput, placeholder, rows = 3, autof
     const el = ref.current;
     const end = el.selectionStart;
     const v = value.slice(0, q.start) + '@' + u.login + ' ' + value.slice(end);
+    const pos = q.start + u.login.length + 2;
+    // set the text and the caret now, so keys typed right after the pick land after the login
+    el.value = v;
+    el.focus();
+    el.setSelectionRange(pos, pos);
     onInput(v);
     setQ(null);
-    const pos = q.start + u.login.length + 2;
-    setTimeout(() => { el.focus(); el.setSelectionRange(pos, pos); }, 0);
   };
   const onKeyDown = (e) => {
     if (q && users.length) {
