@@ -401,7 +401,9 @@ pub fn fill_observed(
     on_phase("companies");
     let mut company_ids = Vec::with_capacity(scale.companies);
     let mut used_names = std::collections::HashSet::new();
-    const BATCH: usize = 200;
+    // Records per write transaction: each commit is an fsync (a few ms on a VM's disk), so an
+    // import commits every few thousand records rather than every few hundred.
+    const BATCH: usize = 2_000;
     let mut made = 0;
     while made < scale.companies {
         let n = BATCH.min(scale.companies - made);
@@ -454,16 +456,15 @@ pub fn fill_observed(
                 }
             })
             .collect();
-        // The owner types the old spreadsheet in: records and history agree on the author.
-        let ids = store.write(Some(actor.id), now, |tx| {
-            inputs
-                .into_iter()
-                .map(|i| {
-                    companies::create(tx, &actor, i).map(|c| (c.id, c.emails[0].value.clone()))
-                })
-                .collect::<Result<Vec<_>>>()
+        // The owner imports the old spreadsheet: records and history agree on the author.
+        let created = store.write(Some(actor.id), now, |tx| {
+            companies::create_many(tx, &actor, inputs)
         })?;
-        company_ids.extend(ids);
+        company_ids.extend(
+            created
+                .into_iter()
+                .map(|c| (c.id, c.emails[0].value.clone())),
+        );
         made += n;
     }
     on_phase("contacts");
@@ -522,10 +523,7 @@ pub fn fill_observed(
             })
             .collect();
         store.write(Some(actor.id), now, |tx| {
-            for i in inputs {
-                contacts::create(tx, &actor, i)?;
-            }
-            Ok(())
+            contacts::create_many(tx, &actor, inputs)
         })?;
         made += n;
     }
@@ -862,8 +860,10 @@ fn pipeline(
     let currencies = ["UAH", "UAH", "UAH", "USD", "USD", "EUR", "RUB"];
     let mut made = 0;
     while made < scale.deals {
-        let n = 100.min(scale.deals - made);
+        let n = 1_000.min(scale.deals - made);
         store.write(Some(actor.id), now, |tx| {
+            let mut inputs = Vec::with_capacity(n);
+            let mut in_project = Vec::with_capacity(n);
             for _ in 0..n {
                 let pi = rng.gen_range(0..projects.len());
                 let currency = pick(rng, &currencies);
@@ -879,39 +879,38 @@ fn pipeline(
                     project.id.to_string(),
                     serde_json::json!(project.options[pi].id),
                 );
-                let d = deals::create(
-                    tx,
-                    actor,
-                    DealInput {
-                        title: format!("{} — {}", pick(rng, DEAL_TOPICS), p.pipeline.name),
-                        pipeline_id: Some(p.pipeline.id),
-                        stage_id: None,
-                        // Ad deals: tens of thousands of hryvnias, hundreds to a few thousand dollars.
-                        amount: format!(
-                            "{}.{:02}",
-                            rng.gen_range(20..400)
-                                * match currency {
-                                    "UAH" => 100,
-                                    "RUB" => 200,
-                                    _ => 3,
-                                },
-                            rng.gen_range(0..100)
-                        ),
-                        currency: currency.into(),
-                        company_id: company,
-                        contact_ids: contacts.choose(rng).copied().into_iter().collect(),
-                        customer_side_id: None,
-                        responsible_id: managers.choose(rng).map(|u| u.id),
-                        observer_ids: vec![],
-                        expected_close: Some(
-                            today + chrono::Duration::days(rng.gen_range(-10..60)),
-                        ),
-                        probability: Some(rng.gen_range(1..10) * 10),
-                        source_id: Some(rng.gen_range(1..=6)),
-                        type_id: Some(rng.gen_range(1..=3)),
-                        custom,
-                    },
-                )?;
+                in_project.push(pi);
+                inputs.push(DealInput {
+                    title: format!("{} — {}", pick(rng, DEAL_TOPICS), p.pipeline.name),
+                    pipeline_id: Some(p.pipeline.id),
+                    stage_id: None,
+                    // Ad deals: tens of thousands of hryvnias, hundreds to a few thousand dollars.
+                    amount: format!(
+                        "{}.{:02}",
+                        rng.gen_range(20..400)
+                            * match currency {
+                                "UAH" => 100,
+                                "RUB" => 200,
+                                _ => 3,
+                            },
+                        rng.gen_range(0..100)
+                    ),
+                    currency: currency.into(),
+                    company_id: company,
+                    contact_ids: contacts.choose(rng).copied().into_iter().collect(),
+                    customer_side_id: None,
+                    responsible_id: managers.choose(rng).map(|u| u.id),
+                    observer_ids: vec![],
+                    expected_close: Some(today + chrono::Duration::days(rng.gen_range(-10..60))),
+                    probability: Some(rng.gen_range(1..10) * 10),
+                    source_id: Some(rng.gen_range(1..=6)),
+                    type_id: Some(rng.gen_range(1..=3)),
+                    custom,
+                });
+            }
+            let made = deals::create_many(tx, actor, inputs)?;
+            for (d, pi) in made.iter().zip(in_project) {
+                let p = &projects[pi];
                 // Move some along the pipeline, as a real week would.
                 let steps = rng.gen_range(0..p.stages.len());
                 let open: Vec<u64> = p
@@ -947,32 +946,29 @@ fn pipeline(
             .filter(|s| s.kind != crate::crm::pipelines::LeadStatusKind::Converted)
             .map(|s| s.id)
             .collect();
+        let mut inputs = Vec::with_capacity(scale.leads);
         for i in 0..scale.leads {
             let person = pick(rng, &lead_people);
-            leads::create(
-                tx,
-                actor,
-                LeadInput {
-                    title: format!("{} ({})", pick(rng, DEAL_TOPICS), i + 1),
-                    person_name: person.into(),
-                    company_name: format!("{} «{}»", pick(rng, CO_FORMS_UA), pick(rng, CO_WORDS)),
-                    phone: phone(rng),
-                    email: format!(
-                        "{}@{}",
-                        slug(person.split(' ').next().unwrap_or("lead")),
-                        pick(rng, DOMAINS)
-                    ),
-                    source_id: Some(rng.gen_range(1..=6)),
-                    responsible_id: managers.choose(rng).map(|u| u.id),
-                    amount: format!("{}", rng.gen_range(1..100) * 500),
-                    currency: pick(rng, &["UAH", "USD"]).into(),
-                    status_id: open.choose(rng).copied(),
-                    comments: String::new(),
-                    custom: Default::default(),
-                },
-            )?;
+            inputs.push(LeadInput {
+                title: format!("{} ({})", pick(rng, DEAL_TOPICS), i + 1),
+                person_name: person.into(),
+                company_name: format!("{} «{}»", pick(rng, CO_FORMS_UA), pick(rng, CO_WORDS)),
+                phone: phone(rng),
+                email: format!(
+                    "{}@{}",
+                    slug(person.split(' ').next().unwrap_or("lead")),
+                    pick(rng, DOMAINS)
+                ),
+                source_id: Some(rng.gen_range(1..=6)),
+                responsible_id: managers.choose(rng).map(|u| u.id),
+                amount: format!("{}", rng.gen_range(1..100) * 500),
+                currency: pick(rng, &["UAH", "USD"]).into(),
+                status_id: open.choose(rng).copied(),
+                comments: String::new(),
+                custom: Default::default(),
+            });
         }
-        Ok(())
+        leads::create_many(tx, actor, inputs).map(|_| ())
     })?;
     Ok((scale.deals, scale.leads))
 }

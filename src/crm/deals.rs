@@ -148,8 +148,12 @@ fn parse_stage_amount(k: &[u8]) -> Result<StageAmount> {
     })
 }
 
-/// The entries of one stage, most recently moved first.
-fn stage_entries(rx: &ReadTransaction, stage_id: u64) -> Result<Vec<StageAmount>> {
+/// The entries of one stage, most recently moved first (at most `limit` of them).
+fn stage_entries(
+    rx: &ReadTransaction,
+    stage_id: u64,
+    limit: Option<usize>,
+) -> Result<Vec<StageAmount>> {
     let t = rx
         .open_table(tables::DEAL_BY_STAGE_AMOUNT)
         .ctx("open stage index")?;
@@ -161,10 +165,96 @@ fn stage_entries(rx: &ReadTransaction, stage_id: u64) -> Result<Vec<StageAmount>
         .ctx("read stage index")?
         .rev()
     {
+        if limit.is_some_and(|l| out.len() >= l) {
+            break;
+        }
         let (k, _) = row.ctx("read stage index")?;
         out.push(parse_stage_amount(k.value())?);
     }
     Ok(out)
+}
+
+/// Each stage's column totals (count and sums per currency, sum in the base currency), kept
+/// in memory. An entry holds for one generation of the stage's index entries
+/// (`tables::DEAL_STAGE_GEN`, read from the same snapshot as the entries, and bumped in the
+/// transaction of every change) and one set of rates (`Converter::signature`), so a board or
+/// a deal list over stages that did not change reads only the cards it shows — and the totals
+/// are exactly those of the entries (each amount converted and rounded, then added).
+#[derive(Default)]
+pub struct TotalsCache(std::sync::Mutex<HashMap<u64, CachedTotals>>);
+
+struct CachedTotals {
+    generation: u64,
+    rates: String,
+    totals: Totals,
+}
+
+impl TotalsCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, CachedTotals>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The totals of one stage as this snapshot sees it.
+    fn stage(
+        &self,
+        rx: &ReadTransaction,
+        stage_id: u64,
+        conv: &Converter,
+        rates: &str,
+    ) -> Result<Totals> {
+        let generation = store::stage_gen(rx, stage_id)?;
+        if let Some(c) = self.lock().get(&stage_id)
+            && c.generation == generation
+            && c.rates == rates
+        {
+            return Ok(c.totals.clone());
+        }
+        let totals = entry_totals(&stage_entries(rx, stage_id, None)?, conv);
+        self.lock().insert(
+            stage_id,
+            CachedTotals {
+                generation,
+                rates: rates.to_string(),
+                totals: totals.clone(),
+            },
+        );
+        Ok(totals)
+    }
+}
+
+/// Totals of several stages together (the base totals are sums of rounded amounts, so they add).
+fn merge_totals(parts: &[Totals]) -> Totals {
+    let mut by: BTreeMap<String, (Decimal, u64)> = BTreeMap::new();
+    let mut base_total = Decimal::ZERO;
+    let mut unconverted = 0;
+    for t in parts {
+        for c in &t.by_currency {
+            let e = by.entry(c.currency.clone()).or_insert((Decimal::ZERO, 0));
+            e.0 += c.amount.0;
+            e.1 += c.count;
+        }
+        base_total += t.base_total.0;
+        unconverted += t.unconverted;
+    }
+    Totals {
+        by_currency: by
+            .into_iter()
+            .map(|(currency, (amount, count))| CurrencyTotal {
+                currency,
+                amount: Money::new(amount),
+                count,
+            })
+            .collect(),
+        base_total: Money::new(base_total),
+        unconverted,
+    }
+}
+
+impl Totals {
+    /// How many deals the totals cover.
+    pub fn count(&self) -> u64 {
+        self.by_currency.iter().map(|c| c.count).sum()
+    }
 }
 
 /// Totals of index entries with the same rule as for rows: each amount converted and rounded,
@@ -489,12 +579,39 @@ fn closed_at(
 }
 
 pub fn create(tx: &mut Tx, actor: &User, input: DealInput) -> Result<Deal> {
+    let d = create_quietly(tx, actor, input)?;
+    crate::work::feed::created(tx, crate::work::TargetKind::Deal, d.id)?;
+    Ok(d)
+}
+
+/// Creates many deals in one transaction (an import, the demo office): the same checks,
+/// record, indexes, history and outbox entry per record as [`create`], and one feed entry for
+/// the batch instead of one per record (a feed that says "imported 2,000 deals" once, rather
+/// than 2,000 times).
+pub fn create_many(tx: &mut Tx, actor: &User, inputs: Vec<DealInput>) -> Result<Vec<Deal>> {
+    let mut out = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        out.push(create_quietly(tx, actor, input)?);
+    }
+    if let Some(first) = out.first() {
+        super::feed_batch(
+            tx,
+            crate::work::TargetKind::Deal,
+            first.id,
+            out.len(),
+            "deals",
+        )?;
+    }
+    Ok(out)
+}
+
+/// [`create`] without its feed entry.
+fn create_quietly(tx: &mut Tx, actor: &User, input: DealInput) -> Result<Deal> {
     allow(actor, Permission::WriteCrm)?;
     let mut d = check(tx, &input, None)?;
     d.id = tx.next_id("deals")?;
     tx.insert(&d)?;
     log_stage(tx, d.id, d.stage_id)?;
-    crate::work::feed::created(tx, crate::work::TargetKind::Deal, d.id)?;
     Ok(d)
 }
 
@@ -837,6 +954,7 @@ fn descending(s: DealSort) -> bool {
 /// One page of deals across currencies, with totals over the whole filtered set.
 pub fn list(
     rx: &ReadTransaction,
+    cache: &TotalsCache,
     me: &User,
     f: &DealFilter,
     sort: DealSort,
@@ -859,7 +977,7 @@ pub fn list(
         && f.amount_max.is_none()
         && f.custom.is_empty();
     if plain && matches!(sort, DealSort::Created | DealSort::CreatedDesc) {
-        return list_by_stage_index(rx, f, sort, after.as_deref(), limit, today, conv);
+        return list_by_stage_index(rx, cache, f, sort, after.as_deref(), limit, today, conv);
     }
     let rows = matching(rx, me, f, &conv)?;
     let totals = totals(&rows);
@@ -896,9 +1014,12 @@ pub fn list(
 }
 
 /// The deal list filtered by pipeline and/or stage only, in creation order: totals from the
-/// stage/amount index, and only the page's deals read.
+/// stages' (cached) column totals, the page from the pipeline's or stage's id index, and only
+/// the page's deals read.
+#[allow(clippy::too_many_arguments)]
 fn list_by_stage_index(
     rx: &ReadTransaction,
+    cache: &TotalsCache,
     f: &DealFilter,
     sort: DealSort,
     after: Option<&[u8]>,
@@ -913,23 +1034,23 @@ fn list_by_stage_index(
     if let Some(s) = f.stage_id {
         stages.retain(|x| x.id == s);
     }
-    let mut entries = Vec::new();
+    let rates = conv.signature();
+    let mut parts = Vec::with_capacity(stages.len());
     for s in &stages {
-        entries.extend(stage_entries(rx, s.id)?);
+        parts.push(cache.stage(rx, s.id, &conv, &rates)?);
     }
-    let totals = entry_totals(&entries, &conv);
-    let mut ids: Vec<u64> = entries.iter().map(|e| e.deal_id).collect();
-    ids.sort_unstable();
+    let totals = merge_totals(&parts);
     let desc = sort == DealSort::CreatedDesc;
-    if desc {
-        ids.reverse();
-    }
-    if let Some(a) = after {
-        let a = store::be_u64(a)?;
-        ids.retain(|id| if desc { *id < a } else { *id > a });
-    }
-    let more = ids.len() > limit;
-    ids.truncate(limit);
+    let (ids, more) = match (f.stage_id, f.pipeline_id) {
+        _ if stages.is_empty() => (Vec::new(), false),
+        (Some(s), _) => page_of_index(rx, tables::DEAL_BY_STAGE, s, after, desc, limit)?,
+        (None, Some(p)) => page_of_index(rx, tables::DEAL_BY_PIPELINE, p, after, desc, limit)?,
+        (None, None) => {
+            let table = rx.open_table(tables::DEALS).ctx("open deals")?;
+            let (ids, last) = super::listing::page_ids(&table, after, desc, limit)?;
+            (ids, last.is_some())
+        }
+    };
     let table = rx.open_table(tables::DEALS).ctx("open deals")?;
     let mut items = Vec::with_capacity(ids.len());
     for id in &ids {
@@ -945,11 +1066,45 @@ fn list_by_stage_index(
             None
         },
         items,
-        total: entries.len() as u64,
+        total: totals.count(),
         base_currency: conv.base.clone(),
         rate_day: today,
         totals,
     })
+}
+
+/// One page of the ids under `key` in an id multimap (its values are kept in id order),
+/// after the cursor id; and whether more follow.
+fn page_of_index(
+    rx: &ReadTransaction,
+    def: redb::MultimapTableDefinition<'static, u64, u64>,
+    key: u64,
+    after: Option<&[u8]>,
+    desc: bool,
+    limit: usize,
+) -> Result<(Vec<u64>, bool)> {
+    let after = after.map(store::be_u64).transpose()?;
+    let t = rx.open_multimap_table(def).ctx("open index")?;
+    let values = t.get(key).ctx("read index")?;
+    let iter: Box<dyn Iterator<Item = _>> = if desc {
+        Box::new(values.rev())
+    } else {
+        Box::new(values)
+    };
+    let mut ids = Vec::with_capacity(limit + 1);
+    for v in iter {
+        let id = v.ctx("read index")?.value();
+        if after.is_some_and(|a| if desc { id >= a } else { id <= a }) {
+            continue;
+        }
+        ids.push(id);
+        if ids.len() > limit {
+            break;
+        }
+    }
+    let more = ids.len() > limit;
+    ids.truncate(limit);
+    Ok((ids, more))
 }
 
 #[derive(Debug, Clone, Object)]
@@ -988,6 +1143,7 @@ pub struct Board {
 /// most recently moved cards.
 pub fn board(
     rx: &ReadTransaction,
+    cache: &TotalsCache,
     me: &User,
     pipeline_id: u64,
     f: &DealFilter,
@@ -1003,22 +1159,23 @@ pub fn board(
         let deals = rx.open_table(tables::DEALS).ctx("open deals")?;
         let mut company_names: HashMap<u64, Option<String>> = HashMap::new();
         let mut columns = Vec::new();
+        let rates = conv.signature();
         for stage in pipeline.stages.clone() {
-            let entries = stage_entries(rx, stage.id)?;
-            let t = entry_totals(&entries, &conv);
+            let t = cache.stage(rx, stage.id, &conv, &rates)?;
+            let count = t.count();
             let mut cards = Vec::new();
-            for e in entries.iter().take(limit) {
+            for e in stage_entries(rx, stage.id, Some(limit))? {
                 if let Some(d) = store::get_in::<Deal>(&deals, e.deal_id)? {
                     cards.push(card(rx, &conv, d, &mut company_names)?);
                 }
             }
             columns.push(Column {
                 stage,
-                count: entries.len() as u64,
+                count,
                 sum_base: t.base_total,
                 unconverted: t.unconverted,
                 cards,
-                more: entries.len() > limit,
+                more: count > limit as u64,
             });
         }
         return Ok(Board {

@@ -142,7 +142,7 @@ pub fn page<R: Record>(
 }
 
 /// A page over the primary table in id (creation) order.
-fn page_ids(
+pub(crate) fn page_ids(
     table: &impl ReadableTable<u64, &'static [u8]>,
     after: Option<&[u8]>,
     desc: bool,

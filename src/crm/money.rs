@@ -483,6 +483,21 @@ impl Converter {
         Some((to_q / base_to_q, Some(latest.date)))
     }
 
+    /// What every conversion of this converter depends on: the base and the rate it uses
+    /// for each currency. Two converters with the same signature convert alike.
+    pub fn signature(&self) -> String {
+        let mut codes: Vec<&String> = self.rates.keys().collect();
+        codes.sort();
+        let mut s = self.base.clone();
+        for code in codes {
+            match self.rate(code) {
+                Some((r, _)) => s.push_str(&format!("|{code}={r}")),
+                None => s.push_str(&format!("|{code}=-")),
+            }
+        }
+        s
+    }
+
     pub fn convert(&self, amount: Decimal, code: &str) -> Option<Converted> {
         let (rate, rate_date) = self.rate(code)?;
         Some(Converted {

@@ -707,6 +707,7 @@ impl SalesApi {
         Ok(Json(self.app.store.read(|rx| {
             deals::list(
                 rx,
+                &self.app.stage_totals,
                 &me,
                 &f,
                 sort.0.unwrap_or_default(),
@@ -838,7 +839,15 @@ impl SalesApi {
         };
         let today = self.today(&me);
         Ok(Json(self.app.store.read(|rx| {
-            deals::board(rx, &me, id.0, &f, limit.0.unwrap_or(50) as usize, today)
+            deals::board(
+                rx,
+                &self.app.stage_totals,
+                &me,
+                id.0,
+                &f,
+                limit.0.unwrap_or(50) as usize,
+                today,
+            )
         })?))
     }
 

@@ -10,7 +10,12 @@ use crate::{
     store::{self, Store},
 };
 
-pub const BATCH: usize = 500;
+/// Outbox entries per tantivy commit. Each commit writes and fsyncs a new segment (and feeds
+/// the merger), so a bulk load (an import, the demo office) should not commit every few
+/// hundred records; a server's usual batch is whatever is pending, far below this.
+pub const BATCH: usize = 5_000;
+/// Documents per tantivy commit of a rebuild.
+const REBUILD_BATCH: usize = 20_000;
 
 /// Applies every pending outbox entry; returns how many were applied.
 pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize> {
@@ -51,7 +56,7 @@ pub fn reindex(store: &Store, index: &SearchIndex) -> Result<u64> {
     index.clear().map_err(search_err)?;
     let (seq, total) = store.read(|rx| {
         let seq = store::outbox_seq_in(rx)?;
-        let mut ops = Vec::with_capacity(BATCH);
+        let mut ops = Vec::with_capacity(REBUILD_BATCH);
         let mut total = 0u64;
         let mut flush = |ops: &mut Vec<IndexOp>| -> Result<()> {
             total += ops.len() as u64;
@@ -59,25 +64,25 @@ pub fn reindex(store: &Store, index: &SearchIndex) -> Result<u64> {
         };
         for c in store::iter::<Company>(rx)? {
             ops.push(IndexOp::Upsert(docs::company_doc(rx, &c?)?));
-            if ops.len() >= BATCH * 4 {
+            if ops.len() >= REBUILD_BATCH {
                 flush(&mut ops)?;
             }
         }
         for c in store::iter::<Contact>(rx)? {
             ops.push(IndexOp::Upsert(docs::contact_doc(rx, &c?)?));
-            if ops.len() >= BATCH * 4 {
+            if ops.len() >= REBUILD_BATCH {
                 flush(&mut ops)?;
             }
         }
         for l in store::iter::<Lead>(rx)? {
             ops.push(IndexOp::Upsert(docs::lead_doc(&l?)));
-            if ops.len() >= BATCH * 4 {
+            if ops.len() >= REBUILD_BATCH {
                 flush(&mut ops)?;
             }
         }
         for d in store::iter::<Deal>(rx)? {
             ops.push(IndexOp::Upsert(docs::deal_doc(rx, &d?)?));
-            if ops.len() >= BATCH * 4 {
+            if ops.len() >= REBUILD_BATCH {
                 flush(&mut ops)?;
             }
         }

@@ -379,6 +379,7 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
     ] {
         txn.open_table(t).ctx("create table")?;
     }
+    txn.open_table(DEAL_STAGE_GEN).ctx("create table")?;
     for t in [SESSIONS, HISTORY] {
         txn.open_table(t).ctx("create table")?;
     }
@@ -539,6 +540,16 @@ pub fn history(rx: &ReadTransaction, kind: Kind, id: u64) -> Result<Vec<HistoryE
         out.push(codec::decode(v.value(), "history entry")?);
     }
     Ok(out)
+}
+
+/// The generation of a stage's entries in `deal_by_stage_amount` in this snapshot.
+pub fn stage_gen(rx: &ReadTransaction, stage: u64) -> Result<u64> {
+    let t = rx
+        .open_table(DEAL_STAGE_GEN)
+        .ctx("open stage generations")?;
+    Ok(t.get(stage)
+        .ctx("read stage generation")?
+        .map_or(0, |v| v.value()))
 }
 
 /// Ids of records whose multimap index holds `key`.
@@ -739,6 +750,7 @@ impl Tx {
                     .ctx("open index")?
                     .insert(key.as_slice(), ())
                     .ctx("write index")?;
+                self.bump_group_gen(def, key)?;
             }
             IndexKey::ById(def, key) => {
                 self.txn
@@ -758,6 +770,29 @@ impl Tx {
         Ok(())
     }
 
+    /// A change in `deal_by_stage_amount` moves its stage to the next generation (see
+    /// `tables::DEAL_STAGE_GEN`), in the same transaction.
+    fn bump_group_gen(
+        &mut self,
+        def: &TableDefinition<'static, &'static [u8], ()>,
+        key: &[u8],
+    ) -> Result<()> {
+        if def.name() != DEAL_BY_STAGE_AMOUNT.name() || key.len() < 8 {
+            return Ok(());
+        }
+        let stage = be_u64(&key[..8])?;
+        let mut t = self
+            .txn
+            .open_table(DEAL_STAGE_GEN)
+            .ctx("open stage generations")?;
+        let current = t
+            .get(stage)
+            .ctx("read stage generation")?
+            .map_or(0, |v| v.value());
+        t.insert(stage, current + 1).ctx("write stage generation")?;
+        Ok(())
+    }
+
     fn index_remove(&mut self, k: &IndexKey, id: u64) -> Result<()> {
         match k {
             IndexKey::Sorted(def, key) => {
@@ -766,6 +801,7 @@ impl Tx {
                     .ctx("open index")?
                     .remove(key.as_slice())
                     .ctx("write index")?;
+                self.bump_group_gen(def, key)?;
             }
             IndexKey::ById(def, key) => {
                 self.txn

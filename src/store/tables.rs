@@ -103,6 +103,10 @@ pub const DEAL_BY_SOURCE: MultimapTableDefinition<u64, u64> =
 /// index alone.
 pub const DEAL_BY_STAGE_AMOUNT: TableDefinition<&[u8], ()> =
     TableDefinition::new("deal_by_stage_amount");
+/// stage id → generation of its entries in `deal_by_stage_amount`, bumped in the transaction
+/// of every change there: a column's totals computed from one generation hold until the next,
+/// so they can be kept in memory (`deals::TotalsCache`). Derived; a missing row is generation 0.
+pub const DEAL_STAGE_GEN: TableDefinition<u64, u64> = TableDefinition::new("deal_stage_gen");
 pub const DEAL_BY_TYPE: MultimapTableDefinition<u64, u64> =
     MultimapTableDefinition::new("deal_by_type");
 /// Every stage a deal entered: which, when, by whom (for time-in-stage).
