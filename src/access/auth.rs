@@ -171,7 +171,11 @@ pub fn by_session(rx: &ReadTransaction, token: &str, now: DateTime<Utc>) -> Resu
 }
 
 /// Resolves a bearer token to its user and token id.
-pub fn by_token(rx: &ReadTransaction, token: &str) -> Result<(Principal, u64)> {
+/// The caller of a bearer token: who, which token, and when it was last used.
+pub fn by_token(
+    rx: &ReadTransaction,
+    token: &str,
+) -> Result<(Principal, u64, Option<DateTime<Utc>>)> {
     let t = rx
         .open_table(tables::API_TOKEN_BY_HASH)
         .ctx("open token index")?;
@@ -186,6 +190,7 @@ pub fn by_token(rx: &ReadTransaction, token: &str) -> Result<(Principal, u64)> {
             csrf_token: None,
         },
         id,
+        tok.last_used_at,
     ))
 }
 

@@ -705,10 +705,11 @@ pub fn row(conv: &Converter, deal: Deal) -> DealRow {
 /// Fills in the company names of rows (one read per distinct company).
 fn name_companies(rx: &ReadTransaction, rows: &mut [DealRow]) -> Result<()> {
     let mut names: HashMap<u64, Option<String>> = HashMap::new();
+    let companies = rx.open_table(tables::COMPANIES).ctx("open companies")?;
     for r in rows {
         if let Some(c) = r.deal.company_id {
             if let std::collections::hash_map::Entry::Vacant(e) = names.entry(c) {
-                e.insert(store::get::<Company>(rx, c)?.map(|c| c.name));
+                e.insert(company_name(&companies, c)?);
             }
             r.company_name = names.get(&c).cloned().flatten();
         }
@@ -1165,7 +1166,8 @@ pub fn board(
             let count = t.count();
             let mut cards = Vec::new();
             for e in stage_entries(rx, stage.id, Some(limit))? {
-                if let Some(d) = store::get_in::<Deal>(&deals, e.deal_id)? {
+                if let Some(v) = deals.get(e.deal_id).ctx("deal")? {
+                    let d: CardFields = codec::decode(v.value(), "deal")?;
                     cards.push(card(rx, &conv, d, &mut company_names)?);
                 }
             }
@@ -1211,7 +1213,7 @@ pub fn board(
         rows.truncate(limit);
         let mut cards = Vec::with_capacity(rows.len());
         for r in rows {
-            cards.push(card(rx, &conv, r.deal, &mut company_names)?);
+            cards.push(card(rx, &conv, r.deal.into(), &mut company_names)?);
         }
         columns.push(Column {
             stage,
@@ -1230,17 +1232,62 @@ pub fn board(
     })
 }
 
+/// What a board card shows of a deal: decoding only these fields skips the rest of the record
+/// (custom fields, people, dates nobody shows here).
+#[derive(Deserialize)]
+struct CardFields {
+    id: u64,
+    title: String,
+    amount: Money,
+    currency: String,
+    company_id: Option<u64>,
+    responsible_id: Option<u64>,
+    stage_changed_at: DateTime<Utc>,
+    expected_close: Option<NaiveDate>,
+}
+
+impl From<Deal> for CardFields {
+    fn from(d: Deal) -> Self {
+        CardFields {
+            id: d.id,
+            title: d.title,
+            amount: d.amount,
+            currency: d.currency,
+            company_id: d.company_id,
+            responsible_id: d.responsible_id,
+            stage_changed_at: d.stage_changed_at,
+            expected_close: d.expected_close,
+        }
+    }
+}
+
+/// A company's name, decoded without the rest of the record.
+fn company_name(
+    companies: &impl ReadableTable<u64, &'static [u8]>,
+    id: u64,
+) -> Result<Option<String>> {
+    #[derive(Deserialize)]
+    struct Name {
+        name: String,
+    }
+    match companies.get(id).ctx("company")? {
+        Some(v) => Ok(Some(codec::decode::<Name>(v.value(), "company")?.name)),
+        None => Ok(None),
+    }
+}
+
 /// A board card, with its company's name (looked up once per company).
 fn card(
     rx: &ReadTransaction,
     conv: &Converter,
-    d: Deal,
+    d: CardFields,
     names: &mut HashMap<u64, Option<String>>,
 ) -> Result<DealCard> {
     let company_name = match d.company_id {
         Some(c) => {
             if let std::collections::hash_map::Entry::Vacant(e) = names.entry(c) {
-                e.insert(store::get::<Company>(rx, c)?.map(|c| c.name));
+                let companies = rx.open_table(tables::COMPANIES).ctx("open companies")?;
+                e.insert(company_name(&companies, c)?);
             }
             names.get(&c).cloned().flatten()
         }

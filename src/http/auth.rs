@@ -38,16 +38,9 @@ fn bearer(req: &Request) -> Option<&str> {
 pub async fn principal(app: &Arc<App>, req: &Request) -> Result<Principal, ApiError> {
     let now = app.now();
     if let Some(token) = bearer(req) {
-        let (p, token_id) = app.store.read(|rx| auth::by_token(rx, token))?;
+        let (p, token_id, last_used) = app.store.read(|rx| auth::by_token(rx, token))?;
         // Remember the last use, at most once a minute per token (a write costs an fsync).
-        let stale = app
-            .store
-            .read(|rx| {
-                Ok(crate::store::get::<auth::ApiToken>(rx, token_id)?
-                    .and_then(|t| t.last_used_at)
-                    .is_none_or(|t| now - t >= chrono::Duration::minutes(1)))
-            })
-            .unwrap_or(false);
+        let stale = last_used.is_none_or(|t| now - t >= chrono::Duration::minutes(1));
         if stale {
             app.write(Some(p.user.id), move |tx| auth::touch_token(tx, token_id))
                 .await?;

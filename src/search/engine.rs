@@ -29,12 +29,15 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
-use tantivy::query::Query;
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument,
+    Term,
+};
 use tracing::{debug, info, warn};
 
 pub use analysis::fold;
@@ -391,17 +394,59 @@ impl SearchIndex {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let Some(mut query) = query::build(&self.fields, q) else {
+        if kinds.is_some_and(|k| k.is_empty()) {
+            return Ok(Vec::new());
+        }
+        let names: Option<Vec<&str>> = kinds.map(|k| k.iter().map(DocKind::as_str).collect());
+        let only_kinds = |q: Box<dyn Query>| match &names {
+            Some(names) => query::filter_kinds(q, self.fields.kind, names),
+            None => q,
+        };
+        if let Some(tiers) = query::tiers(&self.fields, q) {
+            let tiers = tiers.into_iter().map(|(w, q)| (w, only_kinds(q))).collect();
+            return self.run_tiers(tiers, limit);
+        }
+        let Some(query) = query::build(&self.fields, q) else {
             return Ok(Vec::new());
         };
-        if let Some(kinds) = kinds {
-            if kinds.is_empty() {
-                return Ok(Vec::new());
+        self.run(only_kinds(query).as_ref(), limit)
+    }
+
+    /// Runs tiers of equal score, best first, and stops at `limit` hits: the same hits in the
+    /// same order as scoring every match and keeping the top `limit` (equal scores go to the
+    /// lower document address), but a prefix that matches a hundred thousand names reads only
+    /// as many as it shows.
+    fn run_tiers(
+        &self,
+        tiers: Vec<(f32, Box<dyn Query>)>,
+        limit: usize,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut top: Vec<(f32, DocAddress)> = Vec::with_capacity(limit);
+        let mut seen = std::collections::HashSet::new();
+        'tiers: for (score, query) in tiers {
+            let weight = query
+                .weight(EnableScoring::disabled_from_searcher(&searcher))
+                .ctx("preparing search query")?;
+            for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+                let mut docs = weight.scorer(segment, 1.0).ctx("running search query")?;
+                let alive = segment.alive_bitset();
+                let mut doc = docs.doc();
+                while doc != TERMINATED {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        let at = DocAddress::new(ord as u32, doc);
+                        if seen.insert(at) {
+                            top.push((score, at));
+                            if top.len() >= limit {
+                                break 'tiers;
+                            }
+                        }
+                    }
+                    doc = docs.advance();
+                }
             }
-            let names: Vec<&str> = kinds.iter().map(DocKind::as_str).collect();
-            query = query::filter_kinds(query, self.fields.kind, &names);
         }
-        self.run(query.as_ref(), limit)
+        self.load_hits(&searcher, top)
     }
 
     /// Runs a query and loads the stored fields of the top `limit` hits.
@@ -410,6 +455,15 @@ impl SearchIndex {
         let top = searcher
             .search(query, &TopDocs::with_limit(limit).order_by_score())
             .ctx("running search query")?;
+        self.load_hits(&searcher, top)
+    }
+
+    /// The stored fields of hits.
+    fn load_hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        top: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<Hit>, SearchError> {
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher

@@ -77,19 +77,75 @@ pub(crate) fn build(f: &Fields, input: &str) -> Option<BoxQuery> {
     }
 }
 
-/// Alternatives for one whitespace-separated word; `None` if none is possible.
-fn word_query(f: &Fields, raw: &str) -> Option<BoxQuery> {
-    let mut alts: Vec<BoxQuery> = Vec::new();
+/// The matches of [`build`] as tiers of equal score, best first, for the inputs where a
+/// document's score is the weight of the best alternative it matches: one word with at most one
+/// sub-word (a name, a prefix, a phone, most e-mail parts). The top hits are then the first
+/// documents of the best tiers, in index order — what [`build`]'s top-N gives too (ties go to
+/// the lower document address) — without scoring every match of a common prefix.
+/// `None` for other inputs (several words add their scores up).
+pub(crate) fn tiers(f: &Fields, input: &str) -> Option<Vec<(f32, BoxQuery)>> {
+    let mut given = input
+        .split_whitespace()
+        .filter(|raw| raw.chars().any(char::is_alphanumeric));
+    let raw = given.next()?;
+    if given.next().is_some()
+        || (input.contains(char::is_whitespace) && as_phone_query(input.trim()).is_some())
+    {
+        return None;
+    }
+    let mut alts = word_alternatives(f, raw);
+    match words(raw).as_slice() {
+        [] => {}
+        [w] => alts.extend(sub_word_alternatives(f, w)),
+        _ => return None,
+    }
+    if alts.is_empty() {
+        return None;
+    }
+    alts.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out: Vec<(f32, Vec<BoxQuery>)> = Vec::new();
+    for (w, q) in alts {
+        match out.last_mut() {
+            Some((lw, qs)) if *lw == w => qs.push(q),
+            _ => out.push((w, vec![q])),
+        }
+    }
+    Some(
+        out.into_iter()
+            .map(|(w, mut qs)| {
+                let q: BoxQuery = if qs.len() == 1 {
+                    qs.remove(0)
+                } else {
+                    Box::new(BooleanQuery::union(qs))
+                };
+                (w, q)
+            })
+            .collect(),
+    )
+}
+
+/// A word's phone and e-mail alternatives, with their weights.
+fn word_alternatives(f: &Fields, raw: &str) -> Vec<(f32, BoxQuery)> {
+    let mut alts: Vec<(f32, BoxQuery)> = Vec::new();
     if let Some(digits) = as_phone_query(raw) {
-        alts.push(constant(exact(f.phones, &digits), W_PHONE));
+        alts.push((W_PHONE, exact(f.phones, &digits)));
     }
     let email = raw
         .trim_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase();
     if !email.is_empty() && email.len() <= MAX_EMAIL_BYTES {
-        alts.push(constant(exact(f.emails, &email), W_EMAIL_EXACT));
-        alts.push(constant(prefix(f.emails, &email), W_EMAIL_PREFIX));
+        alts.push((W_EMAIL_EXACT, exact(f.emails, &email)));
+        alts.push((W_EMAIL_PREFIX, prefix(f.emails, &email)));
     }
+    alts
+}
+
+/// Alternatives for one whitespace-separated word; `None` if none is possible.
+fn word_query(f: &Fields, raw: &str) -> Option<BoxQuery> {
+    let mut alts: Vec<BoxQuery> = word_alternatives(f, raw)
+        .into_iter()
+        .map(|(w, q)| constant(q, w))
+        .collect();
     let sub: Vec<BoxQuery> = words(raw).iter().map(|w| sub_word_query(f, w)).collect();
     match sub.len() {
         0 => {}
@@ -106,6 +162,16 @@ fn word_query(f: &Fields, raw: &str) -> Option<BoxQuery> {
 /// Alternatives for one sub-word (letters/digits only, lowercased) over the
 /// names and text fields.
 fn sub_word_query(f: &Fields, w: &Word) -> BoxQuery {
+    Box::new(DisjunctionMaxQuery::new(
+        sub_word_alternatives(f, w)
+            .into_iter()
+            .map(|(w, q)| constant(q, w))
+            .collect(),
+    ))
+}
+
+/// The alternatives of [`sub_word_query`], with their weights.
+fn sub_word_alternatives(f: &Fields, w: &Word) -> Vec<(f32, BoxQuery)> {
     let orig = w.text.as_str();
     let folded = fold_word(orig);
     // Typos are judged on the term they apply to: folding may shorten a word
@@ -120,36 +186,33 @@ fn sub_word_query(f: &Fields, w: &Word) -> BoxQuery {
     let (fuzzy, fuzzy_prefix) = typos(orig.chars().count());
     let (fold_fuzzy, fold_fuzzy_prefix) = typos(folded.len());
 
-    let mut alts: Vec<BoxQuery> = vec![
-        constant(exact(f.names, orig), W_NAME_EXACT),
-        constant(prefix(f.names, orig), W_NAME_PREFIX),
-        constant(exact(f.text, orig), W_TEXT_EXACT),
-        constant(prefix(f.text, orig), W_TEXT_PREFIX),
+    let mut alts: Vec<(f32, BoxQuery)> = vec![
+        (W_NAME_EXACT, exact(f.names, orig)),
+        (W_NAME_PREFIX, prefix(f.names, orig)),
+        (W_TEXT_EXACT, exact(f.text, orig)),
+        (W_TEXT_PREFIX, prefix(f.text, orig)),
     ];
     if fuzzy {
-        alts.push(constant(typo(f.names, orig), W_NAME_FUZZY));
+        alts.push((W_NAME_FUZZY, typo(f.names, orig)));
     }
     if fuzzy_prefix {
-        alts.push(constant(typo_prefix(f.names, orig), W_NAME_FUZZY_PREFIX));
+        alts.push((W_NAME_FUZZY_PREFIX, typo_prefix(f.names, orig)));
     }
     if !folded.is_empty() {
-        alts.push(constant(exact(f.names_fold, &folded), W_FOLD_EXACT));
-        alts.push(constant(prefix(f.names_fold, &folded), W_FOLD_PREFIX));
+        alts.push((W_FOLD_EXACT, exact(f.names_fold, &folded)));
+        alts.push((W_FOLD_PREFIX, prefix(f.names_fold, &folded)));
         if fold_fuzzy {
-            alts.push(constant(typo(f.names_fold, &folded), W_FOLD_FUZZY));
+            alts.push((W_FOLD_FUZZY, typo(f.names_fold, &folded)));
         }
         if fold_fuzzy_prefix {
-            alts.push(constant(
-                typo_prefix(f.names_fold, &folded),
-                W_FOLD_FUZZY_PREFIX,
-            ));
+            alts.push((W_FOLD_FUZZY_PREFIX, typo_prefix(f.names_fold, &folded)));
         }
         if folded != orig {
-            alts.push(constant(exact(f.text, &folded), W_TEXT_FOLD_EXACT));
-            alts.push(constant(prefix(f.text, &folded), W_TEXT_FOLD_PREFIX));
+            alts.push((W_TEXT_FOLD_EXACT, exact(f.text, &folded)));
+            alts.push((W_TEXT_FOLD_PREFIX, prefix(f.text, &folded)));
         }
     }
-    Box::new(DisjunctionMaxQuery::new(alts))
+    alts
 }
 
 fn constant(q: BoxQuery, score: f32) -> BoxQuery {

@@ -556,3 +556,87 @@ fn timing_100k() {
         );
     }
 }
+
+/// The tiered run (one word: best tier first, stop at the limit) gives the same hits, in the
+/// same order and with the same scores, as scoring every match — over several segments, with
+/// deletions, with and without a kind filter, and at limits below and above the match count.
+#[test]
+fn tiers_give_the_same_hits_as_scoring_every_match() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (ix, _) = SearchIndex::open(dir.path()).expect("open");
+    let first = ["Олена", "Оксана", "Olena", "Олег", "Ірина"];
+    let last = ["Шевченко", "Шевчук", "Shevchenko", "Коваленко", "Ковальчук"];
+    let mut seq = 0;
+    for round in 0..3u64 {
+        // Three commits: three segments.
+        let ops = (0..40u64)
+            .map(|i| {
+                let id = round * 100 + i;
+                let kind = if i % 7 == 0 {
+                    DocKind::Company
+                } else {
+                    DocKind::Contact
+                };
+                IndexOp::Upsert(SearchDoc {
+                    phones: vec![format!("+38 (067) 12{:01}-45-{:02}", i % 3, i)],
+                    emails: vec![format!("user{}.{}@example.com", i % 5, round)],
+                    ..doc(
+                        kind,
+                        id,
+                        &[first[(i % 5) as usize], last[((i / 5) % 5) as usize]],
+                    )
+                })
+            })
+            .collect();
+        seq += 1;
+        ix.apply(ops, seq).expect("apply");
+    }
+    seq += 1;
+    ix.apply(
+        (0..10u64)
+            .map(|i| IndexOp::Delete {
+                kind: DocKind::Contact,
+                id: 100 + i,
+            })
+            .collect(),
+        seq,
+    )
+    .expect("delete");
+    let scored = |q: &str, kinds: Option<&[DocKind]>, limit: usize| {
+        let mut query = query::build(&ix.fields, q).expect("a query");
+        if let Some(kinds) = kinds {
+            let names: Vec<&str> = kinds.iter().map(DocKind::as_str).collect();
+            query = query::filter_kinds(query, ix.fields.kind, &names);
+        }
+        ix.run(query.as_ref(), limit).expect("search")
+    };
+    for q in [
+        "Шевч",
+        "шевченко",
+        "Шевченка",
+        "shev",
+        "Olen",
+        "олена",
+        "Ковал",
+        "12045",
+        "0671204501",
+        "user1",
+        "example",
+        "Оле",
+        "o",
+    ] {
+        assert!(query::tiers(&ix.fields, q).is_some(), "{q:?} runs in tiers");
+        for kinds in [None, Some(&[DocKind::Contact][..])] {
+            for limit in [1, 5, 20, 100] {
+                assert_eq!(
+                    ix.search(q, kinds, limit).expect("search"),
+                    scored(q, kinds, limit),
+                    "{q:?}, {kinds:?}, limit {limit}"
+                );
+            }
+        }
+    }
+    assert!(query::tiers(&ix.fields, "Олена Шевч").is_none());
+    assert!(query::tiers(&ix.fields, "067 120 45 01").is_none());
+    assert!(query::tiers(&ix.fields, "user2.1@example.com").is_none());
+}
