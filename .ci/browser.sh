@@ -30,8 +30,11 @@ export KOROBKA_URL=$URL KOROBKA_LOGIN=admin KOROBKA_PASSWORD=$PASSWORD
 passed=0
 failed=0
 # smoke: sign in, company, contact, search. board: a card dragged in one page moves in another.
+# tasks: a task with a checklist from a deal page, in My activities with the counter, ticked,
+# completed, the counter drops. feed: a post with a mention reaches a second browser live; an
+# event from the week view is accepted by its attendee; the iCal URL.
 # tasks: a task from a deal's timeline, overdue in My activities and the counters, checklist, complete.
-for t in smoke.mjs board.mjs tasks.mjs; do
+for t in smoke.mjs board.mjs tasks.mjs feed.mjs; do
   if node "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 echo "browser: $passed passed, $failed failed"

@@ -13,6 +13,7 @@ pub mod notify;
 pub mod reminders;
 pub mod scheduler;
 pub mod tasks;
+pub mod words;
 
 use poem_openapi::{Enum, Object};
 use redb::ReadTransaction;

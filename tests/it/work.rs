@@ -158,7 +158,7 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     let (st, olena) = admin.post(
         "/api/v1/users",
         json!({"login": "olena", "name": "Olena Shevchenko", "email": "olena@office.ua",
-               "password": "olena-password-1", "time_zone": "Europe/Kyiv"}),
+               "password": "olena-password-1", "time_zone": "Europe/Kyiv", "language": "en"}),
     );
     assert_eq!(st, StatusCode::CREATED, "{olena}");
     let olena_id = olena["id"].as_u64().unwrap();
@@ -236,6 +236,29 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     let (st, _) = pc.get(&format!("/api/v1/tasks/{task_id}"));
     assert_eq!(st, StatusCode::NOT_FOUND);
 
+    // A task of Ada's own, also due soon; and one without a deadline that she hands to Olena
+    // (Ada stays on it as an observer).
+    admin.create(
+        "/api/v1/tasks",
+        json!({"title": "Own task", "deadline": iso(t0 + chrono::Duration::hours(1))}),
+    );
+    let handed = admin.create("/api/v1/tasks", json!({"title": "Check the contract"}));
+    let (st, handed) = admin.post(
+        &format!("/api/v1/tasks/{}/delegate", handed["id"]),
+        json!({"to": olena_id}),
+    );
+    assert_eq!(st, StatusCode::OK, "{handed}");
+    assert_eq!(handed["responsible_id"], olena_id);
+    assert!(
+        handed["observer_ids"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(1)),
+        "{handed}"
+    );
+    assert_eq!(handed["delegations"][0]["by"], 1);
+    assert_eq!(notifications(&oc, "task_delegated").len(), 1);
+
     // Its deadline passes: Olena's counters say 1 overdue, the feed says so once.
     clock.advance(chrono::Duration::hours(3));
     let counters = oc.ok("/api/v1/my/counters");
@@ -258,8 +281,14 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     });
     assert_eq!(
         deadline[0]["text"],
-        "Deadline in 1 hour(s): Call Rozetka about the banner"
+        "Deadline in 1 hour: Call Rozetka about the banner"
     );
+    // Ada is told once per overdue task (creator and responsible of her own is one person).
+    let overdue = wait_for("Ada's overdue notices", || {
+        let n = notifications(&admin, "task_overdue");
+        (n.len() >= 2).then_some(n)
+    });
+    assert_eq!(overdue.len(), 2, "{overdue:?}");
     let lead_counts = oc.ok(&format!("/api/v1/work/counts?kind=lead&ids={lead_id}"));
     assert_eq!(lead_counts["items"][0]["planned"], 1);
     assert_eq!(lead_counts["items"][0]["overdue"], 1);
@@ -284,10 +313,11 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
         .iter()
         .map(|i| i["type"].as_str().unwrap())
         .collect();
-    assert_eq!(types, vec!["stage_moved", "task_created"], "{feed}");
+    // Olena sees her two tasks (not Ada's own) and the move.
+    assert_eq!(types, vec!["stage_moved", "task_created", "task_created"], "{feed}");
     assert_eq!(feed["items"][0]["data"]["to_stage"], stages[1]["name"]);
     assert_eq!(
-        feed["items"][1]["target"]["title"],
+        feed["items"][2]["target"]["title"],
         "Call Rozetka about the banner"
     );
 
@@ -299,6 +329,10 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     assert_eq!(comment["mention_ids"], json!([olena_id]));
     let mentions = notifications(&oc, "mention");
     assert_eq!(mentions.len(), 1);
+    assert_eq!(
+        mentions[0]["text"],
+        "Ada Admin mentioned you in “Banner for Rozetka”: @olena please call them today"
+    );
     assert_eq!(mentions[0]["target"]["title"], "Banner for Rozetka");
     let (st, _) = oc.put(
         &format!("/api/v1/comments/{}", comment["id"]),
@@ -459,7 +493,8 @@ fn the_calendar_shows_events_deadlines_and_activities_and_its_ics_feed_matches_t
     let admin = setup(&server);
     let (st, olena) = admin.post(
         "/api/v1/users",
-        json!({"login": "olena", "name": "Olena", "password": "olena-password-1"}),
+        json!({"login": "olena", "name": "Olena", "password": "olena-password-1",
+               "language": "uk", "time_zone": "Europe/Kyiv"}),
     );
     assert_eq!(st, StatusCode::CREATED);
     let olena_id = olena["id"].as_u64().unwrap();
@@ -475,7 +510,13 @@ fn the_calendar_shows_events_deadlines_and_activities_and_its_ics_feed_matches_t
     );
     assert_eq!(ev["attendees"][0]["response"], "pending");
     assert_eq!(ev["link"]["title"], "Rozetka");
-    assert_eq!(notifications(&oc, "event_invite").len(), 1);
+    let invites = notifications(&oc, "event_invite");
+    assert_eq!(invites.len(), 1);
+    // Olena reads Ukrainian in Kyiv: 14:00 UTC is 16:00 there.
+    assert_eq!(
+        invites[0]["text"],
+        "Ada Admin запрошує вас: Banner review (07.12.2026 16:00)"
+    );
     let (st, e) = admin.post(
         "/api/v1/calendar/events",
         json!({"title": "Backwards", "start": iso(t0), "end": iso(t0 - chrono::Duration::hours(1))}),
