@@ -263,7 +263,8 @@ fn fill(rx: &ReadTransaction, mut r: Reminder) -> Result<Reminder> {
     Ok(r)
 }
 
-/// Reminders on a record (that the reader may see), or the reader's own: pending first.
+/// Reminders on a record (that the reader may see), or the reader's own: pending first. A
+/// reminder is personal: on a record one sees those for oneself or set by oneself (admins: all).
 pub fn list(rx: &ReadTransaction, actor: &User, target: Option<&Target>) -> Result<Vec<Reminder>> {
     let ids = match target {
         Some(t) => {
@@ -274,7 +275,9 @@ pub fn list(rx: &ReadTransaction, actor: &User, target: Option<&Target>) -> Resu
     };
     let mut out = Vec::new();
     for id in ids {
-        if let Some(r) = store::get::<Reminder>(rx, id)? {
+        if let Some(r) = store::get::<Reminder>(rx, id)?
+            && (r.user_id == actor.id || r.created_by == actor.id || super::is_admin(actor))
+        {
             out.push(fill(rx, r)?);
         }
     }

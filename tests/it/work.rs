@@ -314,7 +314,11 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
         .map(|i| i["type"].as_str().unwrap())
         .collect();
     // Olena sees her two tasks (not Ada's own) and the move.
-    assert_eq!(types, vec!["stage_moved", "task_created", "task_created"], "{feed}");
+    assert_eq!(
+        types,
+        vec!["stage_moved", "task_created", "task_created"],
+        "{feed}"
+    );
     assert_eq!(feed["items"][0]["data"]["to_stage"], stages[1]["name"]);
     assert_eq!(
         feed["items"][2]["target"]["title"],
@@ -386,6 +390,16 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
                "target": {"kind": "lead", "id": lead_id}}),
     );
     assert!(r["fired_at"].is_null());
+    let on_lead = format!("/api/v1/reminders?target_kind=lead&target_id={lead_id}");
+    assert_eq!(
+        oc.ok(&on_lead)["items"].as_array().unwrap().len(),
+        1,
+        "Olena's own"
+    );
+    assert!(
+        pc.ok(&on_lead)["items"].as_array().unwrap().is_empty(),
+        "not Petro's business"
+    );
     let dir = server.stop();
     clock.advance(chrono::Duration::hours(2));
     let server = Server::start_with_clock(dir, clock.clone());
