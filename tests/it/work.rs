@@ -185,6 +185,31 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     );
     let (st, e) = oc.get("/api/v1/settings/mail");
     assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+    // "Send test e-mail" reports the mail server's answer: delivered…
+    let (st, e) = admin.post("/api/v1/settings/mail/test", json!({"to": "ada@office.ua"}));
+    assert_eq!(st, StatusCode::NO_CONTENT, "{e}");
+    let test_mail = inbox.lock().unwrap().pop().unwrap();
+    assert!(
+        test_mail.data.contains("Subject: Korobka: test e-mail"),
+        "{}",
+        test_mail.data
+    );
+    // …or why not: TLS from the first byte against a plain-text server fails cleanly (502).
+    let tls = json!({"host": "127.0.0.1", "port": smtp_port, "security": "tls",
+                     "sender": "crm@media.ua", "enabled": true});
+    let (st, _) = admin.put("/api/v1/settings/mail", tls);
+    assert_eq!(st, StatusCode::OK);
+    let (st, e) = admin.post("/api/v1/settings/mail/test", json!({"to": "ada@office.ua"}));
+    assert_eq!(st, StatusCode::BAD_GATEWAY, "{e}");
+    assert_eq!(e["code"], "mail_failed");
+    let (st, e) = admin.post("/api/v1/settings/mail/test", json!({"to": "nobody"}));
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (st, _) = admin.put(
+        "/api/v1/settings/mail",
+        json!({"host": "127.0.0.1", "port": smtp_port, "security": "none",
+               "sender": "crm@media.ua", "enabled": true}),
+    );
+    assert_eq!(st, StatusCode::OK);
 
     // A lead gets a task for Olena, due in two hours, with a checklist.
     let lead = admin.create("/api/v1/leads", json!({"title": "Banner for Rozetka"}));
