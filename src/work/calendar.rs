@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     Target, TargetKind, check_link, check_users, is_admin,
     notify::{self, NotificationType},
-    titled,
+    str_of, titled,
 };
 use crate::{
     access::User,
@@ -316,13 +316,6 @@ pub struct CalItem {
     /// activities: planned or done.
     pub status: String,
     pub place: String,
-}
-
-fn str_of<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
 }
 
 /// One user's calendar between `from` and `to`, as `reader` may see it.

@@ -265,6 +265,14 @@ pub fn in_department(rx: &impl Reader, user: &User, dept: u64) -> Result<bool> {
     Ok(false)
 }
 
+/// The wire name of a unit enum value ("in_progress", "call"…).
+pub fn str_of<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
 /// Micro-second time key for sorted indexes.
 pub fn due_key(at: chrono::DateTime<chrono::Utc>, id: u64) -> Vec<u8> {
     store::time_key(at, id)
