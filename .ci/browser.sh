@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser smoke test against the real binary: starts `korobka serve` on a free port over a
 # temp data folder, creates the admin through the setup API, then drives Debian's Chromium
-# with tests/browser/smoke.mjs, board.mjs and tasks.mjs. Set KOROBKA_REQUIRE_BROWSER=1 to make a missing browser fail.
+# with tests/browser/smoke.mjs, board.mjs, tasks.mjs and feed.mjs (their shared set-up: tests/browser/harness.mjs).
+# Set KOROBKA_REQUIRE_BROWSER=1 to make a missing browser fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${KOROBKA_BIN:-target/debug/korobka}
