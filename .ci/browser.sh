@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser smoke test against the real binary: starts `korobka serve` on a free port over a
 # temp data folder, creates the admin through the setup API, then drives Debian's Chromium
-# with tests/browser/smoke.mjs, board.mjs and tasks.mjs. Set KOROBKA_REQUIRE_BROWSER=1 to make a missing browser fail.
+# with tests/browser/smoke.mjs, board.mjs, tasks.mjs and feed.mjs (their shared set-up: tests/browser/harness.mjs).
+# Set KOROBKA_REQUIRE_BROWSER=1 to make a missing browser fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${KOROBKA_BIN:-target/debug/korobka}
@@ -30,8 +31,11 @@ export KOROBKA_URL=$URL KOROBKA_LOGIN=admin KOROBKA_PASSWORD=$PASSWORD
 passed=0
 failed=0
 # smoke: sign in, company, contact, search. board: a card dragged in one page moves in another.
+# tasks: a task with a checklist from a deal page, in My activities with the counter, ticked,
+# completed, the counter drops. feed: a post with a mention reaches a second browser live; an
+# event from the week view is accepted by its attendee; the iCal URL.
 # tasks: a task from a deal's timeline, overdue in My activities and the counters, checklist, complete.
-for t in smoke.mjs board.mjs tasks.mjs; do
+for t in smoke.mjs board.mjs tasks.mjs feed.mjs; do
   if node "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 echo "browser: $passed passed, $failed failed"

@@ -2,6 +2,10 @@
 export default {
   // feed
   'feed.title': ['Feed', 'Стрічка', 'Лента'],
+  'feed.side_overdue': ['Overdue', 'Прострочено', 'Просрочено'],
+  'feed.side_today': ['Today', 'Сьогодні', 'Сегодня'],
+  'feed.side_crm': ['Calls, e-mails, meetings', 'Дзвінки, листи, зустрічі', 'Звонки, письма, встречи'],
+  'feed.side_hint': ['Red: overdue. Grey: due today.', 'Червоне — прострочено, сіре — на сьогодні.', 'Красное — просрочено, серое — на сегодня.'],
   'feed.compose_placeholder': ['Write to your colleagues… (@login mentions a person)', 'Напишіть колегам… (@логін згадує людину)', 'Напишите коллегам… (@логин упоминает человека)'],
   'feed.compose_label': ['New post', 'Нове повідомлення', 'Новое сообщение'],
   'feed.to': ['To', 'Кому', 'Кому'],

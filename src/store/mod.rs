@@ -959,14 +959,7 @@ impl Tx {
         if changes.is_empty() {
             return Ok(false);
         }
-        let old_keys = old.index_keys();
-        let new_keys = new.index_keys();
-        for k in old_keys.iter().filter(|k| !new_keys.contains(k)) {
-            self.index_remove(k, id)?;
-        }
-        for k in new_keys.iter().filter(|k| !old_keys.contains(k)) {
-            self.index_add(k, id)?;
-        }
+        self.move_indexes(old, new)?;
         self.put(new)?;
         self.history(R::KIND, id, Action::Updated, changes)?;
         if R::SEARCHABLE {
@@ -1010,6 +1003,12 @@ impl Tx {
     /// Replaces a record and moves its index entries, without history (bookkeeping such as
     /// "this reminder fired").
     pub fn update_quietly<R: Record>(&mut self, old: &R, new: &R) -> Result<()> {
+        self.move_indexes(old, new)?;
+        self.put(new)
+    }
+
+    /// Removes the index entries only `old` has and adds those only `new` has.
+    fn move_indexes<R: Record>(&mut self, old: &R, new: &R) -> Result<()> {
         let id = new.id();
         let old_keys = old.index_keys();
         let new_keys = new.index_keys();
@@ -1019,7 +1018,7 @@ impl Tx {
         for k in new_keys.iter().filter(|k| !old_keys.contains(k)) {
             self.index_add(k, id)?;
         }
-        self.put(new)
+        Ok(())
     }
 
     /// Asks open browsers of these users (empty: everyone) to refresh `what` after the commit.

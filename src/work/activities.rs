@@ -170,7 +170,10 @@ pub fn create(tx: &mut Tx, actor: &User, input: ActivityInput) -> Result<Activit
             tx,
             a.responsible_id,
             super::notify::NotificationType::TaskAssigned,
-            format!("{} planned for you: {}", actor.name, a.subject),
+            super::words::Msg::Planned {
+                who: &actor.name,
+                subject: &a.subject,
+            },
             Some(a.link.clone()),
         )?;
     }

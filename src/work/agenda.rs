@@ -7,7 +7,8 @@ use poem_openapi::Object;
 use redb::ReadTransaction;
 
 use super::{
-    Target, TargetKind, activities::Activity, tasks::Due, tasks::Task, tasks::due_group, titled,
+    Target, TargetKind, activities::Activity, str_of, tasks::Due, tasks::Task, tasks::due_group,
+    titled,
 };
 use crate::{
     access::User,
@@ -72,13 +73,6 @@ pub struct Agenda {
     pub week: Vec<AgendaItem>,
     pub later: Vec<AgendaItem>,
     pub no_deadline: Vec<AgendaItem>,
-}
-
-fn str_of<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
 }
 
 /// The user's open tasks (responsible) and planned activities.

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     Target, TargetKind, check_link, check_users, is_admin,
     notify::{self, NotificationType},
-    titled,
+    str_of, titled,
 };
 use crate::{
     access::User,
@@ -147,12 +147,11 @@ fn invite(tx: &mut Tx, actor: &User, e: &CalEvent, users: &[u64]) -> Result<()> 
             tx,
             *u,
             NotificationType::EventInvite,
-            format!(
-                "{} invites you: {} ({} UTC)",
-                actor.name,
-                e.title,
-                e.start.format("%Y-%m-%d %H:%M")
-            ),
+            super::words::Msg::Invites {
+                who: &actor.name,
+                title: &e.title,
+                at: e.start,
+            },
             Some(Target::new(TargetKind::Event, e.id)),
         )?;
     }
@@ -275,16 +274,15 @@ pub fn respond(tx: &mut Tx, actor: &User, id: u64, response: Response) -> Result
         .ok_or_else(|| Error::Forbidden("only attendees answer an invitation".into()))?;
     a.response = response;
     if tx.update(&old, &new)? {
-        let word = if response == Response::Accepted {
-            "accepted"
-        } else {
-            "declined"
-        };
         notify::send(
             tx,
             new.organizer_id,
             NotificationType::EventResponse,
-            format!("{} {word}: {}", actor.name, new.title),
+            super::words::Msg::Answered {
+                who: &actor.name,
+                accepted: response == Response::Accepted,
+                title: &new.title,
+            },
             Some(Target::new(TargetKind::Event, new.id)),
         )?;
         tx.signal("calendar", new.people());
@@ -318,13 +316,6 @@ pub struct CalItem {
     /// activities: planned or done.
     pub status: String,
     pub place: String,
-}
-
-fn str_of<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
 }
 
 /// One user's calendar between `from` and `to`, as `reader` may see it.

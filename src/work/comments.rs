@@ -110,12 +110,11 @@ pub fn notify_mentions(
             tx,
             u.id,
             NotificationType::Mention,
-            format!(
-                "{} mentioned you in \u{201c}{}\u{201d}: {}",
-                actor.name,
-                title,
-                short(body, 140)
-            ),
+            super::words::Msg::Mentioned {
+                who: &actor.name,
+                title: &title,
+                excerpt: &short(body, 140),
+            },
             Some(target.clone()),
         )?;
     }

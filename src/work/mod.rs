@@ -13,6 +13,7 @@ pub mod notify;
 pub mod reminders;
 pub mod scheduler;
 pub mod tasks;
+pub mod words;
 
 use poem_openapi::{Enum, Object};
 use redb::ReadTransaction;
@@ -262,6 +263,14 @@ pub fn in_department(rx: &impl Reader, user: &User, dept: u64) -> Result<bool> {
         cur = rx.rec::<Department>(d)?.and_then(|x| x.parent_id);
     }
     Ok(false)
+}
+
+/// The wire name of a unit enum value ("in_progress", "call"…).
+pub fn str_of<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 /// Micro-second time key for sorted indexes.

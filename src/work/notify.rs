@@ -6,7 +6,10 @@ use poem_openapi::{Enum, Object};
 use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
-use super::{Target, titled};
+use super::{
+    Target, titled,
+    words::{Msg, render},
+};
 use crate::{
     access::User,
     error::{Ctx, Error, Result},
@@ -71,16 +74,16 @@ pub fn send(
     tx: &mut Tx,
     user: u64,
     kind: NotificationType,
-    text: String,
+    msg: Msg,
     target: Option<Target>,
 ) -> Result<Option<u64>> {
     if tx.actor == Some(user) && kind != NotificationType::Reminder {
         return Ok(None);
     }
-    match tx.get::<User>(user)? {
-        Some(u) if u.active => {}
+    let text = match tx.get::<User>(user)? {
+        Some(u) if u.active => render(&msg, u.language, &u.time_zone),
         _ => return Ok(None),
-    }
+    };
     let n = Notification {
         id: tx.next_id("notifications")?,
         user_id: user,

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::{
     Target, TargetKind, must_see,
     notify::{self, NotificationType},
-    short, target_exists, title_of, titled,
+    target_exists, title_of, titled,
+    words::{Msg, render},
 };
 use crate::{
     access::User,
@@ -215,38 +216,43 @@ pub fn fire_due(tx: &mut Tx) -> Result<usize> {
             Some(t) => title_of(tx, t)?,
             None => String::new(),
         };
-        let text = match (new.note.is_empty(), title.is_empty()) {
-            (false, _) => new.note.clone(),
-            (true, false) => title.clone(),
-            (true, true) => "Reminder".to_string(),
+        let Some(u) = tx.get::<User>(new.user_id)?.filter(|u| u.active) else {
+            continue;
+        };
+        // A deadline reminder speaks of the task as it is now, in the recipient's language.
+        let deadline = match (&new.kind, &new.target) {
+            (ReminderKind::Deadline, Some(t)) if t.kind == TargetKind::Task => tx
+                .get::<super::Task>(t.id)?
+                .and_then(|task| task.deadline)
+                .map(|d| (d - new.at).num_minutes()),
+            _ => None,
+        };
+        let text = match (deadline, new.note.is_empty(), title.is_empty()) {
+            (Some(minutes), _, _) => render(
+                &Msg::Deadline {
+                    minutes,
+                    title: &title,
+                },
+                u.language,
+                &u.time_zone,
+            ),
+            (None, false, _) => new.note.clone(),
+            (None, true, false) => title.clone(),
+            (None, true, true) => "⏰".to_string(),
         };
         notify::send(
             tx,
             new.user_id,
             NotificationType::Reminder,
-            text.clone(),
+            Msg::Text(&text),
             new.target.clone(),
         )?;
         if let Some(s) = &settings
-            && let Some(u) = tx.get::<User>(new.user_id)?
-            && u.active
             && !u.email.is_empty()
         {
-            let mut body = format!("{text}\n");
-            if !title.is_empty() && title != text {
-                body.push_str(&format!("\n{title}\n"));
-            }
-            body.push_str(&format!(
-                "\nDue: {} (UTC)\n\n-- \nKorobka\n",
-                new.at.format("%Y-%m-%d %H:%M")
-            ));
-            super::mail::enqueue(
-                tx,
-                s,
-                &u.email,
-                &format!("Reminder: {}", short(&text, 120)),
-                &body,
-            )?;
+            let (subject, body) =
+                super::words::reminder_mail(u.language, &u.time_zone, &text, &title, new.at);
+            super::mail::enqueue(tx, s, &u.email, &subject, &body)?;
         }
     }
     Ok(ids.len())
@@ -257,7 +263,8 @@ fn fill(rx: &ReadTransaction, mut r: Reminder) -> Result<Reminder> {
     Ok(r)
 }
 
-/// Reminders on a record (that the reader may see), or the reader's own: pending first.
+/// Reminders on a record (that the reader may see), or the reader's own: pending first. A
+/// reminder is personal: on a record one sees those for oneself or set by oneself (admins: all).
 pub fn list(rx: &ReadTransaction, actor: &User, target: Option<&Target>) -> Result<Vec<Reminder>> {
     let ids = match target {
         Some(t) => {
@@ -268,7 +275,9 @@ pub fn list(rx: &ReadTransaction, actor: &User, target: Option<&Target>) -> Resu
     };
     let mut out = Vec::new();
     for id in ids {
-        if let Some(r) = store::get::<Reminder>(rx, id)? {
+        if let Some(r) = store::get::<Reminder>(rx, id)?
+            && (r.user_id == actor.id || r.created_by == actor.id || super::is_admin(actor))
+        {
             out.push(fill(rx, r)?);
         }
     }

@@ -15,6 +15,7 @@ use super::{
     check_link, check_users, feed, is_admin,
     notify::{self, NotificationType},
     reminders, titled,
+    words::Msg,
 };
 use crate::{
     access::User,
@@ -342,7 +343,10 @@ pub fn create(tx: &mut Tx, actor: &User, input: TaskInput) -> Result<Task> {
             tx,
             u,
             NotificationType::TaskAssigned,
-            format!("{} gave you a task: {}", actor.name, task.title),
+            Msg::GaveTask {
+                who: &actor.name,
+                title: &task.title,
+            },
             Some(Target::new(TargetKind::Task, task.id)),
         )?;
     }
@@ -412,7 +416,7 @@ fn hand_over(tx: &mut Tx, actor: &User, t: &mut Task, to: u64) -> Result<()> {
         at: tx.now,
     });
     t.responsible_id = to;
-    if !t.observer_ids.contains(&from) && from != t.created_by {
+    if !t.observer_ids.contains(&from) && from != to {
         t.observer_ids.push(from);
     }
     t.observer_ids.retain(|o| *o != to);
@@ -420,7 +424,10 @@ fn hand_over(tx: &mut Tx, actor: &User, t: &mut Task, to: u64) -> Result<()> {
         tx,
         to,
         NotificationType::TaskDelegated,
-        format!("{} handed you a task: {}", actor.name, t.title),
+        Msg::Handed {
+            who: &actor.name,
+            title: &t.title,
+        },
         Some(Target::new(TargetKind::Task, t.id)),
     )?;
     Ok(())
@@ -631,12 +638,14 @@ pub fn note_overdue(tx: &mut Tx) -> Result<usize> {
             BTreeMap::new(),
             new.project.clone(),
         )?;
-        for u in [new.responsible_id, new.created_by] {
+        let mut told = vec![new.responsible_id, new.created_by];
+        told.dedup();
+        for u in told {
             notify::send(
                 tx,
                 u,
                 NotificationType::TaskOverdue,
-                format!("Overdue: {}", new.title),
+                Msg::Overdue { title: &new.title },
                 Some(Target::new(TargetKind::Task, new.id)),
             )?;
         }

@@ -1,84 +1,20 @@
 // Browser test of the feed and the calendar: a post with a mention appears live in a second browser, gets a
 // comment; an event is created from the calendar's week view, opened by /calendar?event=ID, answered by an
 // attendee (who sees Accept/Decline), and the iCal link is shown as a full URL. Also opens Settings → Mail.
-// Env: KOROBKA_URL (server already set up), KOROBKA_LOGIN, KOROBKA_PASSWORD (an admin),
-//      SCREENSHOT_DIR (optional), KOROBKA_REQUIRE_BROWSER=1 (fail instead of skip without Chromium),
-//      CHROMIUM (optional path, default /usr/bin/chromium).
+// Env (KOROBKA_URL, KOROBKA_LOGIN, KOROBKA_PASSWORD (an admin), SCREENSHOT_DIR, ...): see harness.mjs.
 // It creates its own colleague (random login) and records, and deletes the post and the event at the end.
-import fs from 'node:fs';
-import path from 'node:path';
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const BASE = (process.env.KOROBKA_URL || '').replace(/\/+$/, '');
-const LOGIN = process.env.KOROBKA_LOGIN;
-const PASSWORD = process.env.KOROBKA_PASSWORD;
-const SHOTS = process.env.SCREENSHOT_DIR || '';
-const REQUIRE = process.env.KOROBKA_REQUIRE_BROWSER === '1';
-const TIMEOUT = 30000;
-const LIVE_TIMEOUT = 10000;
-
-function finish(ok, msg) {
-  if (msg) console.log(msg);
-  console.log(ok ? '1 passed, 0 failed' : '0 passed, 1 failed');
-  process.exit(ok ? 0 : 1);
-}
-if (!fs.existsSync(CHROMIUM)) {
-  if (REQUIRE) finish(false, `FAIL: Chromium not found at ${CHROMIUM} (KOROBKA_REQUIRE_BROWSER=1). Install it: apt-get install -y chromium`);
-  console.log(`SKIP: Chromium not found at ${CHROMIUM}; browser feed test skipped.`);
-  console.log('0 passed, 0 failed, 1 skipped');
-  process.exit(0);
-}
-if (!BASE || !LOGIN || !PASSWORD) finish(false, 'FAIL: set KOROBKA_URL, KOROBKA_LOGIN and KOROBKA_PASSWORD');
-let chromium;
-try { ({ chromium } = await import('playwright-core')); }
-catch (e) { finish(false, `FAIL: playwright-core is not installed: run "npm ci" in tests/browser (${e.message})`); }
-
-if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
-async function shot(page, name) {
-  if (!SHOTS) return;
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: path.join(SHOTS, name + '.png') });
-  console.log(`  screenshot ${name}.png`);
-}
-let stepName = '';
-function step(name) { stepName = name; console.log(`- ${name}`); }
-
-async function apiCall(page, method, url, body) {
-  const r = await page.evaluate(async ({ method, url, body }) => {
-    const me = await fetch('/api/v1/me', { credentials: 'same-origin' }).then((x) => x.json());
-    const res = await fetch('/api/v1' + url, {
-      method, credentials: 'same-origin',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let data = null; try { data = text ? JSON.parse(text) : null; } catch { data = text; }
-    return { status: res.status, data };
-  }, { method, url, body });
-  if (r.status >= 400) throw new Error(`${method} ${url} → ${r.status} ${JSON.stringify(r.data).slice(0, 400)}`);
-  return r.data;
-}
+import {
+  BASE, LOGIN, PASSWORD, LIVE_TIMEOUT, finish, launch, shot, step, stepName, apiCall, newPage, watch, openLogin, submitLogin,
+} from './harness.mjs';
 
 async function signIn(browser, login, password, viewport = { width: 1366, height: 850 }) {
-  const context = await browser.newContext({ viewport, locale: 'en-US' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  await page.goto(BASE + '/login');
-  await page.getByTestId('input-login').waitFor();
-  await page.getByTestId('login-lang-en').click();
-  await page.getByTestId('input-login').fill(login);
-  await page.getByTestId('input-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('nav-deals').or(page.getByTestId('form-error')).first().waitFor();
-  if (await page.getByTestId('form-error').isVisible()) throw new Error(`sign-in of ${login} refused`);
+  const { context, page } = await newPage(browser, viewport);
+  await openLogin(page);
+  if ((await submitLogin(page, login, password, 'nav-deals')) !== null) throw new Error(`sign-in of ${login} refused`);
   return { context, page };
 }
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM, headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch('feed', { skipHint: false });
 const problems = [];
 let ok = false;
 let admin = null;
@@ -95,10 +31,8 @@ try {
     role: 'user', department_id: null, position: '', language: 'en', time_zone: 'Europe/Kyiv',
   });
   const other = await signIn(browser, colleagueLogin, colleaguePassword);
-  for (const [name, p] of [['admin', admin.page], ['colleague', other.page]]) {
-    p.on('pageerror', (e) => problems.push(`${name} page error: ${e.message}`));
-    p.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) problems.push(`${name} console error: ${m.text()}`); });
-  }
+  watch(admin.page, problems, 'admin');
+  watch(other.page, problems, 'colleague');
 
   step('both open the feed');
   for (const p of [admin.page, other.page]) {

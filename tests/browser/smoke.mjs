@@ -1,61 +1,15 @@
 // Browser smoke test for the Korobka web UI.
-// Env: KOROBKA_URL (server already set up), KOROBKA_LOGIN, KOROBKA_PASSWORD,
-//      SCREENSHOT_DIR (optional), KOROBKA_REQUIRE_BROWSER=1 (fail instead of skip without Chromium),
-//      CHROMIUM (optional path, default /usr/bin/chromium).
-import fs from 'node:fs';
-import path from 'node:path';
+// Env (KOROBKA_URL, KOROBKA_LOGIN, KOROBKA_PASSWORD, SCREENSHOT_DIR, ...): see harness.mjs.
+import {
+  LOGIN, PASSWORD, finish, launch, shot, step, newPage, watch, openLogin, submitLogin, assertNoProblems, reportFailure,
+} from './harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const BASE = (process.env.KOROBKA_URL || '').replace(/\/+$/, '');
-const LOGIN = process.env.KOROBKA_LOGIN;
-const PASSWORD = process.env.KOROBKA_PASSWORD;
-const SHOTS = process.env.SCREENSHOT_DIR || '';
-const REQUIRE = process.env.KOROBKA_REQUIRE_BROWSER === '1';
-const TIMEOUT = 30000; // generous: CI machines are shared and a debug build serves the pages
-
-function finish(ok, msg) {
-  if (msg) console.log(msg); // stdout, so the summary line below is reliably the last line
-  console.log(ok ? '1 passed, 0 failed' : '0 passed, 1 failed');
-  process.exit(ok ? 0 : 1);
-}
-
-if (!fs.existsSync(CHROMIUM)) {
-  if (REQUIRE) finish(false, `FAIL: Chromium not found at ${CHROMIUM} (KOROBKA_REQUIRE_BROWSER=1). Install it: apt-get install -y chromium`);
-  console.log(`SKIP: Chromium not found at ${CHROMIUM}; browser smoke test skipped (set KOROBKA_REQUIRE_BROWSER=1 to make this a failure).`);
-  console.log('0 passed, 0 failed, 1 skipped');
-  process.exit(0);
-}
-if (!BASE || !LOGIN || !PASSWORD) finish(false, 'FAIL: set KOROBKA_URL, KOROBKA_LOGIN and KOROBKA_PASSWORD');
-
-let chromium;
-try { ({ chromium } = await import('playwright-core')); }
-catch (e) { finish(false, `FAIL: playwright-core is not installed: run "npm ci" (or "npm install") in tests/browser (${e.message})`); }
-
-if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
-async function shot(page, name) {
-  if (!SHOTS) return;
-  await page.waitForTimeout(150); // let fonts/layout settle
-  await page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: false });
-  console.log(`  screenshot ${name}.png`);
-}
-let stepName = '';
-function step(name) { stepName = name; console.log(`- ${name}`); }
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch('smoke');
 const problems = [];
 let ok = false;
 try {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 850 }, locale: 'en-US' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  // HTTP error statuses (e.g. the expected 401 of GET /me before sign-in) are not script errors.
-  page.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) problems.push('console error: ' + m.text()); });
+  const { page } = await newPage(browser);
+  watch(page, problems);
 
   const stamp = Math.random().toString(36).slice(2, 8);
   const companyName = `Smoke Test LLC ${stamp}`;
@@ -63,19 +17,12 @@ try {
   const last = `Smok${stamp}`;
 
   step('open the login page');
-  await page.goto(BASE + '/login');
-  await page.getByTestId('input-login').waitFor();
-  await page.getByTestId('login-lang-en').click(); // stable words for the screenshots regardless of browser language
+  await openLogin(page);
   await shot(page, '01-login');
 
   step('sign in');
-  await page.getByTestId('input-login').fill(LOGIN);
-  await page.getByTestId('input-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('nav-companies').or(page.getByTestId('form-error')).first().waitFor();
-  if (await page.getByTestId('form-error').isVisible()) {
-    throw new Error(`sign-in refused: "${(await page.getByTestId('form-error').textContent()).trim()}" (check KOROBKA_LOGIN / KOROBKA_PASSWORD)`);
-  }
+  const refused = await submitLogin(page, LOGIN, PASSWORD, 'nav-companies');
+  if (refused !== null) throw new Error(`sign-in refused: "${refused}" (check KOROBKA_LOGIN / KOROBKA_PASSWORD)`);
 
   step('open companies and the new-company form');
   await page.getByTestId('nav-companies').click();
@@ -147,12 +94,10 @@ try {
   await page.getByTestId('nav-contacts').waitFor({ state: 'visible' });
   await shot(page, '07-phone-menu');
 
-  const real = problems.filter((p) => !/favicon/.test(p));
-  if (real.length) throw new Error('browser reported errors:\n  ' + real.join('\n  '));
+  assertNoProblems(problems);
   ok = true;
 } catch (e) {
-  console.log(`FAIL at step "${stepName}": ${e.message.split('\n').slice(0, 6).join('\n')}`);
-  if (problems.length) console.log('browser messages:\n  ' + problems.slice(0, 10).join('\n  '));
+  reportFailure(e, problems);
 } finally {
   await browser.close().catch(() => {});
 }

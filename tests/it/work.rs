@@ -158,7 +158,7 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     let (st, olena) = admin.post(
         "/api/v1/users",
         json!({"login": "olena", "name": "Olena Shevchenko", "email": "olena@office.ua",
-               "password": "olena-password-1", "time_zone": "Europe/Kyiv"}),
+               "password": "olena-password-1", "time_zone": "Europe/Kyiv", "language": "en"}),
     );
     assert_eq!(st, StatusCode::CREATED, "{olena}");
     let olena_id = olena["id"].as_u64().unwrap();
@@ -185,6 +185,31 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     );
     let (st, e) = oc.get("/api/v1/settings/mail");
     assert_eq!(st, StatusCode::FORBIDDEN, "{e}");
+    // "Send test e-mail" reports the mail server's answer: delivered…
+    let (st, e) = admin.post("/api/v1/settings/mail/test", json!({"to": "ada@office.ua"}));
+    assert_eq!(st, StatusCode::NO_CONTENT, "{e}");
+    let test_mail = inbox.lock().unwrap().pop().unwrap();
+    assert!(
+        test_mail.data.contains("Subject: Korobka: test e-mail"),
+        "{}",
+        test_mail.data
+    );
+    // …or why not: TLS from the first byte against a plain-text server fails cleanly (502).
+    let tls = json!({"host": "127.0.0.1", "port": smtp_port, "security": "tls",
+                     "sender": "crm@media.ua", "enabled": true});
+    let (st, _) = admin.put("/api/v1/settings/mail", tls);
+    assert_eq!(st, StatusCode::OK);
+    let (st, e) = admin.post("/api/v1/settings/mail/test", json!({"to": "ada@office.ua"}));
+    assert_eq!(st, StatusCode::BAD_GATEWAY, "{e}");
+    assert_eq!(e["code"], "mail_failed");
+    let (st, e) = admin.post("/api/v1/settings/mail/test", json!({"to": "nobody"}));
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (st, _) = admin.put(
+        "/api/v1/settings/mail",
+        json!({"host": "127.0.0.1", "port": smtp_port, "security": "none",
+               "sender": "crm@media.ua", "enabled": true}),
+    );
+    assert_eq!(st, StatusCode::OK);
 
     // A lead gets a task for Olena, due in two hours, with a checklist.
     let lead = admin.create("/api/v1/leads", json!({"title": "Banner for Rozetka"}));
@@ -236,6 +261,29 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     let (st, _) = pc.get(&format!("/api/v1/tasks/{task_id}"));
     assert_eq!(st, StatusCode::NOT_FOUND);
 
+    // A task of Ada's own, also due soon; and one without a deadline that she hands to Olena
+    // (Ada stays on it as an observer).
+    admin.create(
+        "/api/v1/tasks",
+        json!({"title": "Own task", "deadline": iso(t0 + chrono::Duration::hours(1))}),
+    );
+    let handed = admin.create("/api/v1/tasks", json!({"title": "Check the contract"}));
+    let (st, handed) = admin.post(
+        &format!("/api/v1/tasks/{}/delegate", handed["id"]),
+        json!({"to": olena_id}),
+    );
+    assert_eq!(st, StatusCode::OK, "{handed}");
+    assert_eq!(handed["responsible_id"], olena_id);
+    assert!(
+        handed["observer_ids"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(1)),
+        "{handed}"
+    );
+    assert_eq!(handed["delegations"][0]["by"], 1);
+    assert_eq!(notifications(&oc, "task_delegated").len(), 1);
+
     // Its deadline passes: Olena's counters say 1 overdue, the feed says so once.
     clock.advance(chrono::Duration::hours(3));
     let counters = oc.ok("/api/v1/my/counters");
@@ -258,8 +306,14 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     });
     assert_eq!(
         deadline[0]["text"],
-        "Deadline in 1 hour(s): Call Rozetka about the banner"
+        "Deadline in 1 hour: Call Rozetka about the banner"
     );
+    // Ada is told once per overdue task (creator and responsible of her own is one person).
+    let overdue = wait_for("Ada's overdue notices", || {
+        let n = notifications(&admin, "task_overdue");
+        (n.len() >= 2).then_some(n)
+    });
+    assert_eq!(overdue.len(), 2, "{overdue:?}");
     let lead_counts = oc.ok(&format!("/api/v1/work/counts?kind=lead&ids={lead_id}"));
     assert_eq!(lead_counts["items"][0]["planned"], 1);
     assert_eq!(lead_counts["items"][0]["overdue"], 1);
@@ -284,10 +338,15 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
         .iter()
         .map(|i| i["type"].as_str().unwrap())
         .collect();
-    assert_eq!(types, vec!["stage_moved", "task_created"], "{feed}");
+    // Olena sees her two tasks (not Ada's own) and the move.
+    assert_eq!(
+        types,
+        vec!["stage_moved", "task_created", "task_created"],
+        "{feed}"
+    );
     assert_eq!(feed["items"][0]["data"]["to_stage"], stages[1]["name"]);
     assert_eq!(
-        feed["items"][1]["target"]["title"],
+        feed["items"][2]["target"]["title"],
         "Call Rozetka about the banner"
     );
 
@@ -299,6 +358,10 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     assert_eq!(comment["mention_ids"], json!([olena_id]));
     let mentions = notifications(&oc, "mention");
     assert_eq!(mentions.len(), 1);
+    assert_eq!(
+        mentions[0]["text"],
+        "Ada Admin mentioned you in “Banner for Rozetka”: @olena please call them today"
+    );
     assert_eq!(mentions[0]["target"]["title"], "Banner for Rozetka");
     let (st, _) = oc.put(
         &format!("/api/v1/comments/{}", comment["id"]),
@@ -352,6 +415,16 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
                "target": {"kind": "lead", "id": lead_id}}),
     );
     assert!(r["fired_at"].is_null());
+    let on_lead = format!("/api/v1/reminders?target_kind=lead&target_id={lead_id}");
+    assert_eq!(
+        oc.ok(&on_lead)["items"].as_array().unwrap().len(),
+        1,
+        "Olena's own"
+    );
+    assert!(
+        pc.ok(&on_lead)["items"].as_array().unwrap().is_empty(),
+        "not Petro's business"
+    );
     let dir = server.stop();
     clock.advance(chrono::Duration::hours(2));
     let server = Server::start_with_clock(dir, clock.clone());
@@ -459,7 +532,8 @@ fn the_calendar_shows_events_deadlines_and_activities_and_its_ics_feed_matches_t
     let admin = setup(&server);
     let (st, olena) = admin.post(
         "/api/v1/users",
-        json!({"login": "olena", "name": "Olena", "password": "olena-password-1"}),
+        json!({"login": "olena", "name": "Olena", "password": "olena-password-1",
+               "language": "uk", "time_zone": "Europe/Kyiv"}),
     );
     assert_eq!(st, StatusCode::CREATED);
     let olena_id = olena["id"].as_u64().unwrap();
@@ -475,7 +549,13 @@ fn the_calendar_shows_events_deadlines_and_activities_and_its_ics_feed_matches_t
     );
     assert_eq!(ev["attendees"][0]["response"], "pending");
     assert_eq!(ev["link"]["title"], "Rozetka");
-    assert_eq!(notifications(&oc, "event_invite").len(), 1);
+    let invites = notifications(&oc, "event_invite");
+    assert_eq!(invites.len(), 1);
+    // Olena reads Ukrainian in Kyiv: 14:00 UTC is 16:00 there.
+    assert_eq!(
+        invites[0]["text"],
+        "Ada Admin запрошує вас: Banner review (07.12.2026 16:00)"
+    );
     let (st, e) = admin.post(
         "/api/v1/calendar/events",
         json!({"title": "Backwards", "start": iso(t0), "end": iso(t0 - chrono::Duration::hours(1))}),

@@ -1,5 +1,5 @@
 // Companies: list, record page, create/edit form.
-import { html, useState, useEffect, useCallback } from '../lib.js';
+import { html, useState, useEffect, useCallback, useRef } from '../lib.js';
 import { api, qs, loadCounts, loadUsers, loadTypes } from '../api.js';
 import { t, fmtDateTime, fmtDateShort, fmtNumber } from '../i18n.js';
 import { useStore, toast } from '../store.js';
@@ -36,17 +36,19 @@ export function SortSelect({ sort, setSort }) {
 }
 
 // Generic cursor-paged list loader.
-export function usePaged(base, params) {
+// `refresh`: bump it to reload the first page in place (e.g. after a live signal) without a spinner.
+export function usePaged(base, params, refresh = 0) {
   const [st, setSt] = useState({ items: null, next: null, total: null, error: null, loadingMore: false });
   const key = base + JSON.stringify(params);
+  const shown = useRef(key);
   useEffect(() => {
     let live = true;
-    setSt((s) => ({ ...s, items: null, error: null }));
+    if (shown.current !== key) { shown.current = key; setSt((s) => ({ ...s, items: null, error: null })); }
     api.get(base + qs({ ...params, limit: 50 }))
       .then((r) => live && setSt({ items: r.items || [], next: r.next_cursor, total: r.total, error: null, loadingMore: false }))
       .catch((e) => live && setSt({ items: [], next: null, total: null, error: e, loadingMore: false }));
     return () => { live = false; };
-  }, [key]);
+  }, [key, refresh]);
   const more = async () => {
     if (!st.next) return;
     setSt({ ...st, loadingMore: true });

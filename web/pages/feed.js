@@ -395,8 +395,27 @@ export function FeedPage() {
                 : html`<span class="muted small">${t('feed.end')}</span>`}
             </div>`}
       </div>
+      <${MyWorkCard} c=${st.myCounters} />
     </div>
   </div>`;
+}
+
+// What is waiting for me, next to the feed (the same live counters as the navigation).
+function MyWorkCard({ c }) {
+  if (!c) return null;
+  const row = (label, pair, href, name) => html`<${Link} href=${href} class="feed-side-row" data-testid=${'feed-count-' + name}>
+    <span>${label}</span>
+    <span class="feed-side-nums">
+      <span class=${'wbadge wbadge-overdue' + (pair.overdue ? '' : ' zero')} title=${t('feed.side_overdue')}>${pair.overdue}</span>
+      <span class=${'wbadge wbadge-today' + (pair.today ? '' : ' zero')} title=${t('feed.side_today')}>${pair.today}</span>
+    </span>
+  </${Link}>`;
+  return html`<aside class="feed-side panel" data-testid="feed-side">
+    <h3>${t('nav.my')}</h3>
+    ${row(t('nav.tasks'), c.tasks, '/tasks', 'tasks')}
+    ${row(t('feed.side_crm'), c.crm, '/my', 'crm')}
+    <p class="muted small">${t('feed.side_hint')}</p>
+  </aside>`;
 }
 
 function deptOptions(deps) {

@@ -51,7 +51,8 @@ function useProjects() {
 }
 
 export function TasksPage() {
-  useStore();
+  // workSeq moves when a live signal says my work changed (someone else's edit included).
+  const { workSeq } = useStore();
   const [f, setF] = useState(() => {
     const d = { role: 'responsible', status: 'open', due: '', project: '', q: '' };
     try { return { ...d, ...JSON.parse(sessionStorage.getItem(LS_F) || '{}') }; } catch { return d; }
@@ -60,7 +61,7 @@ export function TasksPage() {
   const projects = useProjects();
   const set = (patch) => setF({ ...f, ...patch });
   const status = (STATUS_FILTERS.find(([k]) => k === f.status) || [])[1] || '';
-  const [list, more] = usePaged('/tasks', { role: f.role, status, due: f.due, project: f.project, q: f.q.trim() });
+  const [list, more] = usePaged('/tasks', { role: f.role, status, due: f.due, project: f.project, q: f.q.trim() }, workSeq);
   const filtered = f.status !== 'open' || f.due || f.project || f.q;
   return html`<div class="page tasks-page" data-testid="tasks-page">
     <${PageHead} title=${t('tasks.title')}>
@@ -371,6 +372,8 @@ export function TaskView({ params }) {
   const [ask, dialog] = useConfirm();
   const loadHist = () => api.get(`/tasks/${id}/history`).then((r) => setHist(r.items || [])).catch(() => setHist([]));
   useEffect(() => { setTask(null); api.get('/tasks/' + id).then(setTask).catch(setErr); loadHist(); }, [id]);
+  // Someone else ticked, delegated or completed it: show it without a reload.
+  useEffect(() => { if (st.workSeq) { api.get('/tasks/' + id).then(setTask).catch(() => {}); loadHist(); } }, [st.workSeq]);
   if (err) return err.status === 404 ? html`<${NotFound} />` : html`<div class="page"><${ErrorBox} error=${err} /></div>`;
   if (!task) return html`<${Spinner} />`;
   const onTask = (x) => { setTask(x); loadHist(); workChanged(); };
