@@ -953,6 +953,7 @@ fn descending(s: DealSort) -> bool {
 }
 
 /// One page of deals across currencies, with totals over the whole filtered set.
+#[allow(clippy::too_many_arguments)]
 pub fn list(
     rx: &ReadTransaction,
     cache: &TotalsCache,

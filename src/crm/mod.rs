@@ -169,6 +169,28 @@ pub fn email_keys(emails: &[Email]) -> Vec<String> {
     v
 }
 
+/// The one feed entry for a batch of new records (an import, the demo office): "created",
+/// about the first of them, with the count in `data.count` and a summary in `text`.
+pub(crate) fn feed_batch(
+    tx: &mut crate::store::Tx,
+    kind: crate::work::TargetKind,
+    first: u64,
+    count: usize,
+    noun: &str,
+) -> crate::error::Result<()> {
+    let mut data = std::collections::BTreeMap::new();
+    data.insert("count".to_string(), count.to_string());
+    crate::work::feed::record(
+        tx,
+        crate::work::feed::FeedType::Created,
+        Some(crate::work::Target::new(kind, first)),
+        format!("imported {count} {noun}"),
+        data,
+        String::new(),
+    )
+    .map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::name_key;
@@ -206,26 +228,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// The one feed entry for a batch of new records (an import, the demo office): "created",
-/// about the first of them, with the count in `data.count` and a summary in `text`.
-pub(crate) fn feed_batch(
-    tx: &mut crate::store::Tx,
-    kind: crate::work::TargetKind,
-    first: u64,
-    count: usize,
-    noun: &str,
-) -> crate::error::Result<()> {
-    let mut data = std::collections::BTreeMap::new();
-    data.insert("count".to_string(), count.to_string());
-    crate::work::feed::record(
-        tx,
-        crate::work::feed::FeedType::Created,
-        Some(crate::work::Target::new(kind, first)),
-        format!("imported {count} {noun}"),
-        data,
-        String::new(),
-    )
-    .map(|_| ())
 }
