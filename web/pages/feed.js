@@ -529,7 +529,10 @@ function FeedItem({ item, fresh, onDeleted }) {
   switch (item.type) {
     case 'post': sentence = html`${t('feed.v.post')}${dep ? html` <span class="tag tag-dep">${t('feed.to_department', { dep })}</span>` : null}`; break;
     case 'comment': sentence = html`${t('feed.v.comment')} ${kindWord} <${TargetLink} target=${tg} />`; break;
-    case 'created': sentence = html`${t('feed.v.created')} ${kindWord} <${TargetLink} target=${tg} />`; break;
+    case 'created': sentence = Number(d.count) > 1 && tg
+      // A batch (an import, the demo office) is one item: "added 2000 contacts, the first: X".
+      ? html`${t('feed.v.created_many', { n: d.count })} ${t('feed.kinds.' + tg.kind)}, ${t('feed.first')} <${TargetLink} target=${tg} />`
+      : html`${t('feed.v.created')} ${kindWord} <${TargetLink} target=${tg} />`; break;
     case 'stage_moved': sentence = html`${t('feed.v.stage_moved')} ${kindWord} <${TargetLink} target=${tg} />`; break;
     case 'won': case 'lost': case 'lead_converted': case 'task_created': case 'task_completed':
       sentence = html`${t('feed.v.' + item.type)} <${TargetLink} target=${tg} />`; break;
