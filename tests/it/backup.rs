@@ -95,6 +95,25 @@ fn fill(c: &Client) -> String {
         json!({"name": "Acme Widgets Ltd", "notes": "renamed"}),
     );
     assert_eq!(st, StatusCode::OK);
+    // The work area travels too: a task with a checklist, a comment, an event, a reminder, a post.
+    let task = c.create(
+        "/api/v1/tasks",
+        json!({"title": "Call Romashka", "deadline": "2099-01-05T10:00:00Z",
+               "checklist": ["Prepare", "Call"], "link": {"kind": "company", "id": co["id"]}}),
+    );
+    c.create(
+        "/api/v1/comments",
+        json!({"target": {"kind": "task", "id": task["id"]}, "body": "@admin before Friday"}),
+    );
+    c.create(
+        "/api/v1/calendar/events",
+        json!({"title": "Review", "start": "2099-01-04T09:00:00Z", "end": "2099-01-04T10:00:00Z"}),
+    );
+    c.create(
+        "/api/v1/reminders",
+        json!({"at": "2099-01-05T08:00:00Z", "note": "Switch the banner off"}),
+    );
+    c.create("/api/v1/feed/posts", json!({"body": "Hello, office"}));
     let (st, t) = c.post("/api/v1/tokens", json!({"name": "script"}));
     assert_eq!(st, StatusCode::CREATED, "{t}");
     t["token"].as_str().unwrap().to_string()
@@ -133,6 +152,16 @@ fn backup_restore_backup_gives_the_same_records_and_search_results() {
     let queries = ["Коваленко", "romashka", "4567", "Acme", "4321"];
     let before: Vec<_> = queries.iter().map(|q| search(&c, q)).collect();
     let counts = c.ok("/api/v1/counts");
+    let work_views = [
+        "/api/v1/tasks?role=all",
+        "/api/v1/feed",
+        "/api/v1/my/agenda",
+        "/api/v1/calendar?from=2099-01-01T00:00:00Z&to=2099-02-01T00:00:00Z",
+        "/api/v1/reminders",
+        "/api/v1/comments?target_kind=task&target_id=1",
+        "/api/v1/timeline/company/1",
+    ];
+    let work_before: Vec<Value> = work_views.iter().map(|p| c.ok(p)).collect();
     let dir = s.stop();
     let data = dir.path();
     let work = tempfile::tempdir().unwrap();
@@ -176,6 +205,16 @@ fn backup_restore_backup_gives_the_same_records_and_search_results() {
     );
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(c2.ok("/api/v1/counts"), counts);
+    for (path, before) in work_views.iter().zip(&work_before) {
+        assert_eq!(&c2.ok(path), before, "{path} after the restore");
+    }
+    assert_eq!(
+        work_before[0]["items"][0]["checklist"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     let after: Vec<_> = queries.iter().map(|q| search(&c2, q)).collect();
     assert_eq!(before, after);
     let bot = s.client().with_bearer(&token);
