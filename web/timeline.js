@@ -9,6 +9,7 @@ import { Link } from './router.js';
 import { ErrorBox, Spinner, fieldErrors, errorText, useConfirm, userName } from './components.js';
 import { isoToLocalInput, localInputToIso } from './customfields.js';
 import { workChanged } from './bell.js';
+import { subscribe } from './live.js';
 import { TaskEditor, StatusTag, PriorityTag } from './pages/tasks.js';
 
 export const ACT_KINDS = ['call', 'email', 'meeting', 'todo'];
@@ -386,6 +387,16 @@ export function Timeline({ kind, id, renderHistory, version }) {
     api.get('/reminders' + qs({ target_kind: kind, target_id: id })).then((r) => setReminders((r.items || []).filter((x) => !x.fired_at))).catch(() => {});
   };
   useEffect(() => { load(); }, [kind, id, version]);
+  // Someone else commented, planned or completed something: the feed or the counters moved.
+  // Reload this record's stream (debounced; one GET) so the page never needs a manual reload.
+  useEffect(() => {
+    let timer = null;
+    const unsub = subscribe((m) => {
+      const w = m.event === 'work' && m.data && (m.data.what === 'feed' || m.data.what === 'counters');
+      if (w || m.event === 'reconnected') { clearTimeout(timer); timer = setTimeout(load, 300); }
+    });
+    return () => { clearTimeout(timer); unsub(); };
+  }, [kind, id]);
   const all = items || [];
   const planned = all.filter((x) => x.type === 'activity' && x.activity && !x.activity.done)
     .sort((a, b) => String(a.activity.due_at).localeCompare(String(b.activity.due_at)));
