@@ -5,16 +5,43 @@
 
 use std::sync::Arc;
 
-use crate::{app::App, error::Result};
+use redb::{ReadTransaction, TableDefinition};
 
-/// One pass: reminders and overdue tasks (one transaction), then the mail queue.
-pub async fn tick(app: &Arc<App>) -> Result<()> {
-    app.write(None, |tx| {
-        super::reminders::fire_due(tx)?;
-        super::tasks::note_overdue(tx)?;
-        Ok(())
+use crate::{
+    app::App,
+    error::{Ctx, Result},
+    store::tables,
+};
+
+/// Does a time-ordered index hold a key due by `now`? (Its keys start with micros BE.)
+fn due_in(
+    rx: &ReadTransaction,
+    def: TableDefinition<'static, &'static [u8], ()>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool> {
+    let t = rx.open_table(def).ctx("open due index")?;
+    let first = redb::ReadableTable::first(&t).ctx("read due index")?;
+    Ok(match first {
+        Some((k, _)) => k.value() <= super::due_key(now, u64::MAX).as_slice(),
+        None => false,
     })
-    .await?;
+}
+
+/// One pass: reminders and overdue tasks (one transaction, only when something is due — an
+/// idle office does not write to disk every second), then the mail queue.
+pub async fn tick(app: &Arc<App>) -> Result<()> {
+    let now = app.now();
+    let due = app.store.read(|rx| {
+        Ok(due_in(rx, tables::REMINDER_DUE, now)? || due_in(rx, tables::TASK_DEADLINE_WATCH, now)?)
+    })?;
+    if due {
+        app.write(None, |tx| {
+            super::reminders::fire_due(tx)?;
+            super::tasks::note_overdue(tx)?;
+            Ok(())
+        })
+        .await?;
+    }
     send_mail(app).await
 }
 
