@@ -260,11 +260,11 @@ pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
 pub fn respond(tx: &mut Tx, actor: &User, id: u64, response: Response) -> Result<CalEvent> {
     let old: CalEvent = tx.must(id)?;
     if response == Response::Pending {
-        return Err(Error::Validation(vec![crate::error::FieldError::new(
+        return Err(Error::field(
             "response",
             "invalid_value",
             "accepted or declined",
-        )]));
+        ));
     }
     let mut new = old.clone();
     let a = new

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     access::User,
-    error::{Ctx, Error, Problems, Result},
+    error::{Error, Problems, Result},
     store::{self, IndexKey, Kind, Record, Tx, tables},
     validate,
 };
@@ -65,18 +65,6 @@ pub struct CommentEdit {
     pub body: String,
 }
 
-fn user_by_login(tx: &Tx, login: &str) -> Result<Option<User>> {
-    let t = tx
-        .txn
-        .open_table(tables::USER_BY_LOGIN)
-        .ctx("open user_by_login")?;
-    let id = match redb::ReadableTable::get(&t, login).ctx("read user_by_login")? {
-        Some(v) => v.value(),
-        None => return Ok(None),
-    };
-    tx.get::<User>(id)
-}
-
 /// Notifies the users mentioned in `body` (except those in `already`) and returns their ids.
 /// Someone mentioned on a task they cannot see becomes its observer.
 pub fn notify_mentions(
@@ -89,7 +77,11 @@ pub fn notify_mentions(
     let mut ids = Vec::new();
     let title = title_of(tx, target)?;
     for login in mentioned_logins(body) {
-        let Some(u) = user_by_login(tx, &login)? else {
+        let Some(u) = crate::access::users::find_by_login_tx(tx, &login)?
+            .map(|id| tx.get::<User>(id))
+            .transpose()?
+            .flatten()
+        else {
             continue;
         };
         if !u.active || ids.contains(&u.id) {

@@ -318,11 +318,11 @@ pub async fn send(
 /// "Send test e-mail" from Settings: sends now and reports the server's answer.
 pub async fn send_test(s: &MailSettings, to: &str) -> Result<()> {
     if !validate::is_email(to) {
-        return Err(Error::Validation(vec![crate::error::FieldError::new(
+        return Err(Error::field(
             "to",
             "invalid_email",
             "is not a valid e-mail address",
-        )]));
+        ));
     }
     send(
         s,

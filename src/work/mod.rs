@@ -178,7 +178,7 @@ pub fn check_users(tx: &Tx, p: &mut Problems, field: &str, ids: &[u64]) -> Resul
 pub fn title_of(rx: &impl Reader, t: &Target) -> Result<String> {
     Ok(match t.kind {
         TargetKind::Company => rx.rec::<Company>(t.id)?.map(|c| c.name),
-        TargetKind::Contact => rx.rec::<Contact>(t.id)?.map(|c| contact_name(&c)),
+        TargetKind::Contact => rx.rec::<Contact>(t.id)?.map(|c| c.full_name()),
         TargetKind::Lead => rx.rec::<Lead>(t.id)?.map(|l| l.title),
         TargetKind::Deal => rx.rec::<Deal>(t.id)?.map(|d| d.title),
         TargetKind::Task => rx.rec::<Task>(t.id)?.map(|x| x.title),
@@ -186,15 +186,6 @@ pub fn title_of(rx: &impl Reader, t: &Target) -> Result<String> {
         TargetKind::Post => rx.rec::<FeedItem>(t.id)?.map(|f| short(&f.text, 80)),
     }
     .unwrap_or_default())
-}
-
-pub fn contact_name(c: &Contact) -> String {
-    [&c.first_name, &c.middle_name, &c.last_name]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Fills `title` of a target for an answer.
@@ -271,11 +262,6 @@ pub fn str_of<T: Serialize>(v: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default()
-}
-
-/// Micro-second time key for sorted indexes.
-pub fn due_key(at: chrono::DateTime<chrono::Utc>, id: u64) -> Vec<u8> {
-    store::time_key(at, id)
 }
 
 /// Names `@login` mentions in a text, in order, without repeats.

@@ -58,7 +58,7 @@ impl Record for Reminder {
         if self.fired_at.is_none() {
             k.push(IndexKey::Sorted(
                 tables::REMINDER_DUE,
-                super::due_key(self.at, self.id),
+                crate::store::time_key(self.at, self.id),
             ));
         }
         k
@@ -188,7 +188,7 @@ fn before_text(m: u32) -> String {
 /// Fires every reminder due by `tx.now`: a notification, an e-mail when mail is set up, and
 /// the "fired" mark — all in this transaction. Returns how many fired.
 pub fn fire_due(tx: &mut Tx) -> Result<usize> {
-    let until = super::due_key(tx.now, u64::MAX);
+    let until = crate::store::time_key(tx.now, u64::MAX);
     let ids: Vec<u64> = {
         let t = tx
             .txn

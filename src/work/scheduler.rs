@@ -22,7 +22,7 @@ fn due_in(
     let t = rx.open_table(def).ctx("open due index")?;
     let first = redb::ReadableTable::first(&t).ctx("read due index")?;
     Ok(match first {
-        Some((k, _)) => k.value() <= super::due_key(now, u64::MAX).as_slice(),
+        Some((k, _)) => k.value() <= crate::store::time_key(now, u64::MAX).as_slice(),
         None => false,
     })
 }

@@ -136,7 +136,7 @@ impl Record for Task {
         {
             k.push(IndexKey::Sorted(
                 tables::TASK_DEADLINE_WATCH,
-                super::due_key(d, self.id),
+                crate::store::time_key(d, self.id),
             ));
         }
         k
@@ -506,11 +506,11 @@ pub fn add_item(tx: &mut Tx, actor: &User, id: u64, text: &str) -> Result<Task> 
     let old = working_copy(tx, actor, id)?;
     let text = check_item_text(text)?;
     if old.checklist.len() >= MAX_ITEMS {
-        return Err(Error::Validation(vec![crate::error::FieldError::new(
+        return Err(Error::field(
             "text",
             "too_long",
             "the checklist is full (200 items)",
-        )]));
+        ));
     }
     let mut new = old.clone();
     let next = old.checklist.iter().map(|i| i.id).max().unwrap_or(0) + 1;
@@ -564,11 +564,11 @@ pub fn reorder_items(tx: &mut Tx, actor: &User, id: u64, ids: &[u64]) -> Result<
     have.sort_unstable();
     want.sort_unstable();
     if have != want {
-        return Err(Error::Validation(vec![crate::error::FieldError::new(
+        return Err(Error::field(
             "ids",
             "invalid_value",
             "must list every checklist item exactly once",
-        )]));
+        ));
     }
     let mut new = old.clone();
     new.checklist = ids
@@ -606,7 +606,7 @@ pub fn add_observer(tx: &mut Tx, id: u64, user: u64) -> Result<()> {
 /// Marks overdue tasks whose deadline passed by `now`: one feed entry and one notification
 /// each (the scheduler calls this; a restart does not repeat them).
 pub fn note_overdue(tx: &mut Tx) -> Result<usize> {
-    let until = super::due_key(tx.now, u64::MAX);
+    let until = crate::store::time_key(tx.now, u64::MAX);
     let ids: Vec<u64> = {
         let t = tx
             .txn
