@@ -592,6 +592,26 @@ pub fn ids_by_str(
 
 /// One page of a sort index, starting after `after` (an index key), in either direction.
 /// Returns the ids and the last key read when more may follow.
+/// Ids in a time-ordered index (keys `time_key(at, id)`) whose time is at or before `now`,
+/// oldest first, at most `limit`: what is due (reminders, deadlines, queued mail).
+pub fn due_ids(
+    t: &impl ReadableTable<&'static [u8], ()>,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<u64>> {
+    let until = time_key(now, u64::MAX);
+    let mut out = Vec::new();
+    for row in t
+        .range::<&[u8]>(..until.as_slice())
+        .ctx("read due index")?
+        .take(limit)
+    {
+        let (k, _) = row.ctx("read due index")?;
+        out.push(id_of_index_key(k.value())?);
+    }
+    Ok(out)
+}
+
 pub fn page_sorted(
     rx: &ReadTransaction,
     def: TableDefinition<'static, &'static [u8], ()>,
@@ -1027,6 +1047,16 @@ impl Tx {
         if !self.signals.contains(&s) {
             self.signals.push(s);
         }
+    }
+
+    /// [`due_ids`] of an index as this transaction sees it, due by `self.now`.
+    pub fn due_ids(
+        &self,
+        def: TableDefinition<'static, &'static [u8], ()>,
+        limit: usize,
+    ) -> Result<Vec<u64>> {
+        let t = self.txn.open_table(def).ctx("open due index")?;
+        due_ids(&t, self.now, limit)
     }
 
     /// Ids in a multimap keyed by a string (e.g. `deal:5`).

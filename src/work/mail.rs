@@ -231,18 +231,10 @@ pub fn due(rx: &ReadTransaction, now: DateTime<Utc>, limit: usize) -> Result<Vec
     let t = rx
         .open_table(tables::MAIL_PENDING)
         .ctx("open mail_pending")?;
-    let until = store::time_key(now, u64::MAX);
     let mut out = Vec::new();
-    for row in t
-        .range::<&[u8]>(..until.as_slice())
-        .ctx("read mail_pending")?
-    {
-        let (k, _) = row.ctx("read mail_pending")?;
-        if let Some(m) = store::get::<Mail>(rx, store::id_of_index_key(k.value())?)? {
+    for id in store::due_ids(&t, now, limit)? {
+        if let Some(m) = store::get::<Mail>(rx, id)? {
             out.push(m);
-        }
-        if out.len() >= limit {
-            break;
         }
     }
     Ok(out)

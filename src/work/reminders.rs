@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use poem_openapi::{Enum, Object};
-use redb::{ReadTransaction, ReadableTable};
+use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     access::User,
-    error::{Ctx, Error, Problems, Result},
+    error::{Error, Problems, Result},
     store::{self, IndexKey, Kind, Record, Tx, tables},
     validate,
 };
@@ -188,22 +188,7 @@ fn before_text(m: u32) -> String {
 /// Fires every reminder due by `tx.now`: a notification, an e-mail when mail is set up, and
 /// the "fired" mark — all in this transaction. Returns how many fired.
 pub fn fire_due(tx: &mut Tx) -> Result<usize> {
-    let until = crate::store::time_key(tx.now, u64::MAX);
-    let ids: Vec<u64> = {
-        let t = tx
-            .txn
-            .open_table(tables::REMINDER_DUE)
-            .ctx("open reminder_due")?;
-        let mut v = Vec::new();
-        for row in t
-            .range::<&[u8]>(..until.as_slice())
-            .ctx("read reminder_due")?
-        {
-            let (k, _) = row.ctx("read reminder_due")?;
-            v.push(store::id_of_index_key(k.value())?);
-        }
-        v
-    };
+    let ids = tx.due_ids(tables::REMINDER_DUE, usize::MAX)?;
     let settings = super::mail::settings_in(tx)?;
     for id in &ids {
         let old: Reminder = tx.must(*id)?;

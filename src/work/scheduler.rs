@@ -20,11 +20,7 @@ fn due_in(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool> {
     let t = rx.open_table(def).ctx("open due index")?;
-    let first = redb::ReadableTable::first(&t).ctx("read due index")?;
-    Ok(match first {
-        Some((k, _)) => k.value() <= crate::store::time_key(now, u64::MAX).as_slice(),
-        None => false,
-    })
+    Ok(!crate::store::due_ids(&t, now, 1)?.is_empty())
 }
 
 /// One pass: reminders and overdue tasks (one transaction, only when something is due — an

@@ -606,21 +606,7 @@ pub fn add_observer(tx: &mut Tx, id: u64, user: u64) -> Result<()> {
 /// Marks overdue tasks whose deadline passed by `now`: one feed entry and one notification
 /// each (the scheduler calls this; a restart does not repeat them).
 pub fn note_overdue(tx: &mut Tx) -> Result<usize> {
-    let until = crate::store::time_key(tx.now, u64::MAX);
-    let ids: Vec<u64> = {
-        let t = tx
-            .txn
-            .open_table(tables::TASK_DEADLINE_WATCH)
-            .map_err(|e| Error::Storage(format!("open deadline watch: {e}")))?;
-        let mut v = Vec::new();
-        for row in redb::ReadableTable::range::<&[u8]>(&t, ..until.as_slice())
-            .map_err(|e| Error::Storage(format!("read deadline watch: {e}")))?
-        {
-            let (k, _) = row.map_err(|e| Error::Storage(format!("read deadline watch: {e}")))?;
-            v.push(store::id_of_index_key(k.value())?);
-        }
-        v
-    };
+    let ids = tx.due_ids(tables::TASK_DEADLINE_WATCH, usize::MAX)?;
     for id in &ids {
         let old: Task = tx.must(*id)?;
         let new = Task {
