@@ -162,25 +162,16 @@ pub fn create(tx: &mut Tx, actor: &User, input: CompanyInput) -> Result<Company>
     Ok(company)
 }
 
-/// Creates many companies in one transaction (an import, the demo office): the same checks,
-/// record, indexes, history and outbox entry per record as [`create`], and one feed entry for
-/// the batch instead of one per record (a feed that says "imported 2,000 companies" once, rather
-/// than 2,000 times).
+/// Creates many companies in one transaction with one feed entry ([`super::create_batch`]).
 pub fn create_many(tx: &mut Tx, actor: &User, inputs: Vec<CompanyInput>) -> Result<Vec<Company>> {
-    let mut out = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        out.push(create_quietly(tx, actor, input)?);
-    }
-    if let Some(first) = out.first() {
-        super::feed_batch(
-            tx,
-            crate::work::TargetKind::Company,
-            first.id,
-            out.len(),
-            "companies",
-        )?;
-    }
-    Ok(out)
+    super::create_batch(
+        tx,
+        actor,
+        inputs,
+        create_quietly,
+        crate::work::TargetKind::Company,
+        "companies",
+    )
 }
 
 /// [`create`] without its feed entry.

@@ -232,25 +232,16 @@ pub fn create(tx: &mut Tx, actor: &User, input: LeadInput) -> Result<Lead> {
     Ok(l)
 }
 
-/// Creates many leads in one transaction (an import, the demo office): the same checks,
-/// record, indexes, history and outbox entry per record as [`create`], and one feed entry for
-/// the batch instead of one per record (a feed that says "imported 2,000 leads" once, rather
-/// than 2,000 times).
+/// Creates many leads in one transaction with one feed entry ([`super::create_batch`]).
 pub fn create_many(tx: &mut Tx, actor: &User, inputs: Vec<LeadInput>) -> Result<Vec<Lead>> {
-    let mut out = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        out.push(create_quietly(tx, actor, input)?);
-    }
-    if let Some(first) = out.first() {
-        super::feed_batch(
-            tx,
-            crate::work::TargetKind::Lead,
-            first.id,
-            out.len(),
-            "leads",
-        )?;
-    }
-    Ok(out)
+    super::create_batch(
+        tx,
+        actor,
+        inputs,
+        create_quietly,
+        crate::work::TargetKind::Lead,
+        "leads",
+    )
 }
 
 /// [`create`] without its feed entry.
