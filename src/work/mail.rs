@@ -210,7 +210,7 @@ impl Record for Mail {
 
 const MAX_ATTEMPTS: u32 = 6;
 
-pub fn enqueue(tx: &mut Tx, _s: &MailSettings, to: &str, subject: &str, body: &str) -> Result<()> {
+pub fn enqueue(tx: &mut Tx, to: &str, subject: &str, body: &str) -> Result<()> {
     let m = Mail {
         id: tx.next_id("mail_queue")?,
         to: to.to_string(),

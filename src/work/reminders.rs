@@ -189,7 +189,7 @@ fn before_text(m: u32) -> String {
 /// the "fired" mark — all in this transaction. Returns how many fired.
 pub fn fire_due(tx: &mut Tx) -> Result<usize> {
     let ids = tx.due_ids(tables::REMINDER_DUE, usize::MAX)?;
-    let settings = super::mail::settings_in(tx)?;
+    let mail_on = super::mail::settings_in(tx)?.is_some();
     for id in &ids {
         let old: Reminder = tx.must(*id)?;
         let new = Reminder {
@@ -232,12 +232,10 @@ pub fn fire_due(tx: &mut Tx) -> Result<usize> {
             Msg::Text(&text),
             new.target.clone(),
         )?;
-        if let Some(s) = &settings
-            && !u.email.is_empty()
-        {
+        if mail_on && !u.email.is_empty() {
             let (subject, body) =
                 super::words::reminder_mail(u.language, &u.time_zone, &text, &title, new.at);
-            super::mail::enqueue(tx, s, &u.email, &subject, &body)?;
+            super::mail::enqueue(tx, &u.email, &subject, &body)?;
         }
     }
     Ok(ids.len())

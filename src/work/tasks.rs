@@ -117,10 +117,10 @@ impl Record for Task {
             IndexKey::ById(tables::TASK_BY_RESPONSIBLE, self.responsible_id),
             IndexKey::ById(tables::TASK_BY_CREATOR, self.created_by),
         ];
-        for p in dedup(&self.participant_ids) {
+        for p in sorted_unique(&self.participant_ids) {
             k.push(IndexKey::ById(tables::TASK_BY_PARTICIPANT, p));
         }
-        for o in dedup(&self.observer_ids) {
+        for o in sorted_unique(&self.observer_ids) {
             k.push(IndexKey::ById(tables::TASK_BY_OBSERVER, o));
         }
         let by: BTreeSet<u64> = self.delegations.iter().map(|d| d.by).collect();
@@ -143,8 +143,13 @@ impl Record for Task {
     }
 }
 
-fn dedup(v: &[u64]) -> BTreeSet<u64> {
-    v.iter().copied().collect()
+/// The values sorted, each once.
+fn sorted_unique<T: Ord + Copy>(v: &[T]) -> Vec<T> {
+    v.iter()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 impl Task {
@@ -252,27 +257,17 @@ fn check(tx: &Tx, actor: &User, input: &TaskInput) -> Result<Checked> {
     let link = input.link.as_ref().map(|l| Target::new(l.kind, l.id));
     check_link(tx, &mut p, "link", &link)?;
     p.finish()?;
-    let mut rb: Vec<u32> = dedup_u32(&remind_before);
-    rb.sort_unstable();
     Ok(Checked {
         title,
         description,
         checklist,
         responsible_id,
-        participant_ids: dedup(&input.participant_ids).into_iter().collect(),
-        observer_ids: dedup(&input.observer_ids).into_iter().collect(),
+        participant_ids: sorted_unique(&input.participant_ids),
+        observer_ids: sorted_unique(&input.observer_ids),
         project,
-        remind_before: rb,
+        remind_before: sorted_unique(&remind_before),
         link,
     })
-}
-
-fn dedup_u32(v: &[u32]) -> Vec<u32> {
-    v.iter()
-        .copied()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
 }
 
 fn after_change(tx: &mut Tx, old: Option<&Task>, new: &Task) -> Result<()> {
