@@ -975,26 +975,12 @@ pub fn list(
     let rows = matching(rx, me, f, &conv)?;
     let totals = totals(&rows);
     let total = rows.len() as u64;
-    let mut keyed: Vec<(Vec<u8>, DealRow)> = rows
+    let keyed: Vec<(Vec<u8>, DealRow)> = rows
         .into_iter()
         .map(|r| (sort_bytes(&r, sort), r))
         .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    let desc = descending(sort);
-    if desc {
-        keyed.reverse();
-    }
-    if let Some(a) = &after {
-        keyed.retain(|(k, _)| if desc { k < a } else { k > a });
-    }
-    let more = keyed.len() > limit;
-    keyed.truncate(limit);
-    let next_cursor = if more {
-        keyed.last().map(|(k, _)| encode_cursor(k))
-    } else {
-        None
-    };
-    let mut items: Vec<DealRow> = keyed.into_iter().map(|(_, r)| r).collect();
+    let (mut items, next_cursor) =
+        super::listing::page_in_memory(keyed, descending(sort), after.as_deref(), limit);
     name_companies(rx, &mut items)?;
     Ok(DealPage {
         items,

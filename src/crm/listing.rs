@@ -120,12 +120,34 @@ pub fn page<R: Record>(
             keyed.push((key, r));
         }
     }
+    let (items, next_cursor) = page_in_memory(keyed, desc, after.as_deref(), limit);
+    Ok(Page {
+        items,
+        next_cursor,
+        total,
+    })
+}
+
+/// One page of rows sorted in memory by their sort keys: the rows after the cursor's key (in
+/// the chosen direction), at most `limit`, and the cursor of the next page if there is one.
+pub(crate) fn page_in_memory<T>(
+    mut keyed: Vec<(Vec<u8>, T)>,
+    desc: bool,
+    after: Option<&[u8]>,
+    limit: usize,
+) -> (Vec<T>, Option<String>) {
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     if desc {
         keyed.reverse();
     }
-    if let Some(a) = &after {
-        keyed.retain(|(k, _)| if desc { k < a } else { k > a });
+    if let Some(a) = after {
+        keyed.retain(|(k, _)| {
+            if desc {
+                k.as_slice() < a
+            } else {
+                k.as_slice() > a
+            }
+        });
     }
     let more = keyed.len() > limit;
     keyed.truncate(limit);
@@ -134,11 +156,7 @@ pub fn page<R: Record>(
     } else {
         None
     };
-    Ok(Page {
-        items: keyed.into_iter().map(|(_, r)| r).collect(),
-        next_cursor,
-        total,
-    })
+    (keyed.into_iter().map(|(_, r)| r).collect(), next_cursor)
 }
 
 /// A page over the primary table in id (creation) order.
