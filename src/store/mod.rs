@@ -564,17 +564,22 @@ pub fn stage_gen(rx: &ReadTransaction, stage: u64) -> Result<u64> {
 }
 
 /// Ids of records whose multimap index holds `key`.
+/// The ids under one key of a multimap index.
+fn collect_ids(values: redb::MultimapValue<'_, u64>) -> Result<Vec<u64>> {
+    let mut out = Vec::new();
+    for v in values {
+        out.push(v.ctx("read index")?.value());
+    }
+    Ok(out)
+}
+
 pub fn ids_by(
     rx: &ReadTransaction,
     def: MultimapTableDefinition<'static, u64, u64>,
     key: u64,
 ) -> Result<Vec<u64>> {
     let t = rx.open_multimap_table(def).ctx("open index")?;
-    let mut out = Vec::new();
-    for v in t.get(key).ctx("read index")? {
-        out.push(v.ctx("read index")?.value());
-    }
-    Ok(out)
+    collect_ids(t.get(key).ctx("read index")?)
 }
 
 pub fn ids_by_str(
@@ -583,11 +588,7 @@ pub fn ids_by_str(
     key: &str,
 ) -> Result<Vec<u64>> {
     let t = rx.open_multimap_table(def).ctx("open index")?;
-    let mut out = Vec::new();
-    for v in t.get(key).ctx("read index")? {
-        out.push(v.ctx("read index")?.value());
-    }
-    Ok(out)
+    collect_ids(t.get(key).ctx("read index")?)
 }
 
 /// One page of a sort index, starting after `after` (an index key), in either direction.
@@ -1066,11 +1067,7 @@ impl Tx {
         key: &str,
     ) -> Result<Vec<u64>> {
         let t = self.txn.open_multimap_table(def).ctx("open index")?;
-        let mut out = Vec::new();
-        for v in t.get(key).ctx("read index")? {
-            out.push(v.ctx("read index")?.value());
-        }
-        Ok(out)
+        collect_ids(t.get(key).ctx("read index")?)
     }
 
     /// Writes a record without history (bookkeeping such as `last_used_at`).
@@ -1102,11 +1099,7 @@ impl Tx {
         key: u64,
     ) -> Result<Vec<u64>> {
         let t = self.txn.open_multimap_table(def).ctx("open index")?;
-        let mut out = Vec::new();
-        for v in t.get(key).ctx("read index")? {
-            out.push(v.ctx("read index")?.value());
-        }
-        Ok(out)
+        collect_ids(t.get(key).ctx("read index")?)
     }
 }
 
