@@ -972,17 +972,21 @@ impl Tx {
         Ok(())
     }
 
-    /// Replaces a record, moving its index entries and recording what changed.
-    /// Returns false (and writes nothing) when nothing visible changed.
+    /// Replaces a record, moving its index entries and recording what changed. A change of a
+    /// field kept out of history (a secret such as a password) is stored without a history
+    /// entry. Returns false (and writes nothing) when nothing changed but the bookkeeping times.
     pub fn update<R: Record>(&mut self, old: &R, new: &R) -> Result<bool> {
         let id = new.id();
-        let changes = diff(&to_json(old)?, &to_json(new)?, R::HISTORY_SKIP);
-        if changes.is_empty() {
+        let (o, n) = (to_json(old)?, to_json(new)?);
+        let changes = diff(&o, &n, R::HISTORY_SKIP);
+        if changes.is_empty() && diff(&o, &n, &[]).is_empty() {
             return Ok(false);
         }
         self.move_indexes(old, new)?;
         self.put(new)?;
-        self.history(R::KIND, id, Action::Updated, changes)?;
+        if !changes.is_empty() {
+            self.history(R::KIND, id, Action::Updated, changes)?;
+        }
         if R::SEARCHABLE {
             self.outbox(R::KIND, id)?;
         }

@@ -59,8 +59,9 @@ pub fn reset(tx: &mut Tx, user: &User) -> Result<String> {
         created_at: tx.now,
     };
     match tx.get::<IcalFeed>(user.id)? {
-        // Quietly: the secret is all that changes, and it never goes into history.
-        Some(old) => tx.update_quietly(&old, &f)?,
+        Some(old) => {
+            tx.update(&old, &f)?;
+        }
         None => tx.insert(&f)?,
     }
     Ok(url_of(&f.secret))

@@ -164,10 +164,7 @@ pub fn put(tx: &mut Tx, actor: &User, input: MailSettingsInput) -> Result<MailSe
     };
     match old {
         Some(o) => {
-            // A new password alone is not history (it is never written there), but it is saved.
-            if !tx.update(&o, &new)? && o.password != new.password {
-                tx.update_quietly(&o, &new)?;
-            }
+            tx.update(&o, &new)?;
         }
         None => tx.insert(&new)?,
     }

@@ -173,6 +173,19 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     );
     assert_eq!(st, StatusCode::OK, "{m}");
     assert_eq!(m["password_set"], false);
+    // A new password alone is saved (it never goes into history), and `null` keeps it.
+    let with_password = json!({"host": "127.0.0.1", "port": smtp_port, "security": "none",
+                               "sender": "crm@media.ua", "enabled": true, "password": "s3cret"});
+    let (st, m) = admin.put("/api/v1/settings/mail", with_password);
+    assert_eq!(st, StatusCode::OK, "{m}");
+    assert_eq!(admin.ok("/api/v1/settings/mail")["password_set"], true);
+    let (st, m) = admin.put(
+        "/api/v1/settings/mail",
+        json!({"host": "127.0.0.1", "port": smtp_port, "security": "none",
+               "sender": "crm@media.ua", "enabled": true, "password": null}),
+    );
+    assert_eq!(st, StatusCode::OK, "{m}");
+    assert_eq!(m["password_set"], true);
     let (st, e) = admin.put(
         "/api/v1/settings/mail",
         json!({"host": "", "sender": "not an address", "enabled": true}),
