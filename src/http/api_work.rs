@@ -677,10 +677,13 @@ impl WorkApi {
         }
         let hkind = kind_for_history(t.kind).ok_or_else(|| bad("kind", "no history"))?;
         let now = self.app.now();
-        let (cs, acts, ts, exists) = self.app.store.read(|rx| {
+        let (cs, acts, ts, named, names) = self.app.store.read(|rx| {
             crate::work::must_see(rx, &me, &t)?;
-            let exists = !crate::work::title_of(rx, &t)?.is_empty()
-                || !store::history(rx, hkind, t.id)?.is_empty();
+            let named = !crate::work::title_of(rx, &t)?.is_empty();
+            let mut names = std::collections::HashMap::new();
+            for u in store::all::<User>(rx)? {
+                names.insert(u.id, u.name);
+            }
             let cs = comments::list(rx, &me, &t)?;
             let acts = activities::linked(rx, &t)?
                 .into_iter()
@@ -691,19 +694,13 @@ impl WorkApi {
                 .filter(|x| x.visible_to(&me))
                 .map(|x| tasks::fill(rx, x, now))
                 .collect::<Result<Vec<_>>>()?;
-            Ok((cs, acts, ts, exists))
+            Ok((cs, acts, ts, named, names))
         })?;
-        if !exists {
+        let history = history_out(&self.app, hkind, t.id)?.0.items;
+        // A deleted record still has its history; one that never existed has neither.
+        if !named && history.is_empty() {
             return Err(Error::NotFound("record").into());
         }
-        let history = history_out(&self.app, hkind, t.id)?.0.items;
-        let names = self.app.store.read(|rx| {
-            let mut m = std::collections::HashMap::new();
-            for u in store::all::<User>(rx)? {
-                m.insert(u.id, u.name);
-            }
-            Ok(m)
-        })?;
         let name = |id: Option<u64>| id.and_then(|i| names.get(&i).cloned()).unwrap_or_default();
         let mut items: Vec<TimelineItem> = Vec::new();
         for h in history {

@@ -385,6 +385,8 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     assert_eq!(st, StatusCode::OK);
     assert_eq!(gone["deleted"], true);
     assert_eq!(gone["body"], "");
+    let (st, _) = oc.get("/api/v1/timeline/deal/99999");
+    assert_eq!(st, StatusCode::NOT_FOUND, "a record that never existed");
     let timeline = oc.ok(&format!("/api/v1/timeline/lead/{lead_id}"));
     let kinds: Vec<&str> = timeline["items"]
         .as_array()
