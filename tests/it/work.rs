@@ -139,13 +139,18 @@ fn banner_reminders(c: &Client) -> Vec<Value> {
         .collect()
 }
 
-fn feed_types(c: &Client) -> Vec<String> {
-    c.ok("/api/v1/feed?limit=200")["items"]
+/// The `type` of each item of a list answer.
+fn item_types(list: &Value) -> Vec<String> {
+    list["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|i| i["type"].as_str().unwrap().to_string())
         .collect()
+}
+
+fn feed_types(c: &Client) -> Vec<String> {
+    item_types(&c.ok("/api/v1/feed?limit=200"))
 }
 
 #[test]
@@ -345,12 +350,7 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     );
     assert_eq!(st, StatusCode::OK);
     let feed = oc.ok("/api/v1/feed?type=stage_moved,task_created");
-    let types: Vec<&str> = feed["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["type"].as_str().unwrap())
-        .collect();
+    let types = item_types(&feed);
     // Olena sees her two tasks (not Ada's own) and the move.
     assert_eq!(
         types,
@@ -388,14 +388,11 @@ fn a_task_goes_overdue_the_feed_tells_mentions_notify_and_a_reminder_fires_once_
     let (st, _) = oc.get("/api/v1/timeline/deal/99999");
     assert_eq!(st, StatusCode::NOT_FOUND, "a record that never existed");
     let timeline = oc.ok(&format!("/api/v1/timeline/lead/{lead_id}"));
-    let kinds: Vec<&str> = timeline["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["type"].as_str().unwrap())
-        .collect();
+    let kinds = item_types(&timeline);
     assert!(
-        kinds.contains(&"comment") && kinds.contains(&"task") && kinds.contains(&"history"),
+        ["comment", "task", "history"]
+            .iter()
+            .all(|k| kinds.iter().any(|x| x == k)),
         "{kinds:?}"
     );
 
@@ -653,12 +650,7 @@ fn the_calendar_shows_events_deadlines_and_activities_and_its_ics_feed_matches_t
     let theirs = pc.ok(&format!(
         "/api/v1/calendar?from={from}&to={to}&user_id={olena_id}"
     ));
-    let types: Vec<&str> = theirs["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["type"].as_str().unwrap())
-        .collect();
+    let types = item_types(&theirs);
     assert_eq!(
         types,
         vec!["activity", "event", "event"],
