@@ -15,6 +15,7 @@
 //! Every word of the query must match (AND); ranking is exact > prefix > typo.
 
 mod analysis;
+mod combine;
 mod probe;
 mod query;
 #[cfg(test)]
@@ -405,6 +406,14 @@ impl SearchIndex {
         if let Some(tiers) = query::tiers(&self.fields, q) {
             let tiers = tiers.into_iter().map(|(w, q)| (w, only_kinds(q))).collect();
             return self.run_tiers(tiers, limit);
+        }
+        if let Some(mut plan) = query::plan(&self.fields, q) {
+            if let Some(names) = &names {
+                plan.require(query::any_kind(self.fields.kind, names));
+            }
+            let searcher = self.reader.searcher();
+            let top = self.run_plan(&searcher, &plan, limit)?;
+            return self.load_hits(&searcher, top);
         }
         let Some(query) = query::build(&self.fields, q) else {
             return Ok(Vec::new());

@@ -9,6 +9,7 @@
 //!   phone suffix, e-mail term (exact or prefix), or — for each of the word's
 //!   sub-words (split at punctuation, all required) — a name (exact, prefix,
 //!   1 typo; original script and ASCII-folded) or a text word (exact, prefix);
+//!   a word with `@` is an e-mail and matches only as one;
 //! - if the whole input looks like a phone number ("067 123 45 67"), its joined
 //!   digits are also looked up as one phone;
 //! - scores are constants per kind of match, so an exact name match always
@@ -30,7 +31,9 @@ const MIN_FUZZY_CHARS: usize = 4;
 /// A typo in a word still being typed (fuzzy prefix) needs this many chars.
 const MIN_FUZZY_PREFIX_CHARS: usize = 5;
 
-// Score of each kind of match (the best one per word counts; words add up).
+// Score of each kind of match (the best one per word counts; words add up). All are sums of
+// powers of two, so adding them up is exact in any order (the combination run in `plan` and
+// tantivy's scoring then agree to the bit).
 const W_PHONE: f32 = 10.0;
 const W_NAME_EXACT: f32 = 10.0;
 const W_FOLD_EXACT: f32 = 9.0;
@@ -43,9 +46,9 @@ const W_TEXT_FOLD_EXACT: f32 = 3.5;
 const W_NAME_FUZZY: f32 = 3.0;
 const W_FOLD_FUZZY: f32 = 2.5;
 const W_TEXT_PREFIX: f32 = 2.0;
-const W_TEXT_FOLD_PREFIX: f32 = 1.8;
+const W_TEXT_FOLD_PREFIX: f32 = 1.75;
 const W_NAME_FUZZY_PREFIX: f32 = 1.5;
-const W_FOLD_FUZZY_PREFIX: f32 = 1.2;
+const W_FOLD_FUZZY_PREFIX: f32 = 1.25;
 
 type BoxQuery = Box<dyn Query>;
 
@@ -94,7 +97,7 @@ pub(crate) fn tiers(f: &Fields, input: &str) -> Option<Vec<(f32, BoxQuery)>> {
         return None;
     }
     let mut alts = word_alternatives(f, raw);
-    match words(raw).as_slice() {
+    match sub_words(raw).as_slice() {
         [] => {}
         [w] => alts.extend(sub_word_alternatives(f, w)),
         _ => return None,
@@ -102,6 +105,11 @@ pub(crate) fn tiers(f: &Fields, input: &str) -> Option<Vec<(f32, BoxQuery)>> {
     if alts.is_empty() {
         return None;
     }
+    Some(grouped(alts))
+}
+
+/// Alternatives grouped by weight, best first: one query (a union if several) per weight.
+fn grouped(mut alts: Vec<(f32, BoxQuery)>) -> Vec<(f32, BoxQuery)> {
     alts.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut out: Vec<(f32, Vec<BoxQuery>)> = Vec::new();
     for (w, q) in alts {
@@ -110,18 +118,151 @@ pub(crate) fn tiers(f: &Fields, input: &str) -> Option<Vec<(f32, BoxQuery)>> {
             _ => out.push((w, vec![q])),
         }
     }
-    Some(
-        out.into_iter()
-            .map(|(w, mut qs)| {
-                let q: BoxQuery = if qs.len() == 1 {
-                    qs.remove(0)
-                } else {
-                    Box::new(BooleanQuery::union(qs))
-                };
-                (w, q)
+    out.into_iter()
+        .map(|(w, mut qs)| {
+            let q: BoxQuery = if qs.len() == 1 {
+                qs.remove(0)
+            } else {
+                Box::new(BooleanQuery::union(qs))
+            };
+            (w, q)
+        })
+        .collect()
+}
+
+/// Most choices one word of several sub-words may expand to (their tiers multiplied);
+/// a word beyond it is left to [`build`].
+const MAX_WORD_CHOICES: usize = 512;
+
+/// [`build`]'s query as combinations, for inputs [`tiers`] does not take (several words, or a
+/// word of several sub-words like "olena.shevchenko" or "kvitka-shop"): each word is a
+/// dimension listing its choices best first, a choice being a weight and the leaves a document
+/// must all match; a document's score is the sum over the words of the weight of the best
+/// choice it matches — what [`build`] scores. The caller runs combinations of one choice per
+/// word in descending total and stops at the limit (see `SearchIndex::run_plan`).
+/// `None` for inputs left to [`build`]: nothing to search, a whole-input phone number, or a
+/// word with too many choices.
+pub(crate) fn plan(f: &Fields, input: &str) -> Option<Plan> {
+    if input.contains(char::is_whitespace) && as_phone_query(input.trim()).is_some() {
+        return None;
+    }
+    let mut plan = Plan {
+        leaves: Vec::new(),
+        dims: Vec::new(),
+    };
+    for raw in input.split_whitespace().take(MAX_QUERY_WORDS) {
+        if !raw.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let subs = sub_words(raw);
+        let mut alts = word_alternatives(f, raw);
+        if let [w] = subs.as_slice() {
+            alts.extend(sub_word_alternatives(f, w));
+        }
+        let mut choices: Vec<Choice> = grouped(alts)
+            .into_iter()
+            .map(|(weight, q)| Choice {
+                weight,
+                leaves: vec![plan.leaf(q)],
             })
-            .collect(),
-    )
+            .collect();
+        if subs.len() > 1 {
+            let tiers: Vec<Vec<(f32, usize)>> = subs
+                .iter()
+                .map(|w| {
+                    grouped(sub_word_alternatives(f, w))
+                        .into_iter()
+                        .map(|(weight, q)| (weight, plan.leaf(q)))
+                        .collect()
+                })
+                .collect();
+            if tiers.iter().map(Vec::len).product::<usize>() > MAX_WORD_CHOICES {
+                return None;
+            }
+            let mut combos = vec![Choice {
+                weight: 0.0,
+                leaves: Vec::new(),
+            }];
+            for tier in &tiers {
+                combos = combos
+                    .iter()
+                    .flat_map(|c| {
+                        tier.iter().map(move |&(w, leaf)| Choice {
+                            weight: c.weight + w,
+                            leaves: c.leaves.iter().copied().chain([leaf]).collect(),
+                        })
+                    })
+                    .collect();
+            }
+            choices.extend(combos);
+        }
+        if choices.is_empty() {
+            return None;
+        }
+        choices.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        plan.dims.push(choices);
+    }
+    (!plan.dims.is_empty()).then_some(plan)
+}
+
+/// See [`plan`].
+pub(crate) struct Plan {
+    /// The queries choices refer to, each run at most once per search.
+    pub leaves: Vec<Leaf>,
+    /// One list per word, best choice first.
+    pub dims: Vec<Vec<Choice>>,
+}
+
+impl Plan {
+    fn leaf(&mut self, query: BoxQuery) -> usize {
+        let cheap = is_terms(query.as_ref());
+        self.leaves.push(Leaf { query, cheap });
+        self.leaves.len() - 1
+    }
+
+    /// Adds a dimension every combination must match, adding nothing to the score
+    /// (e.g. the kinds asked for).
+    pub fn require(&mut self, query: BoxQuery) {
+        let leaf = self.leaf(query);
+        self.dims.push(vec![Choice {
+            weight: 0.0,
+            leaves: vec![leaf],
+        }]);
+    }
+}
+
+pub(crate) struct Leaf {
+    pub query: BoxQuery,
+    /// Only exact terms (reading it costs a term lookup per segment and its postings).
+    pub cheap: bool,
+}
+
+pub(crate) struct Choice {
+    pub weight: f32,
+    /// Indexes into [`Plan::leaves`]; a document matches the choice if it matches all.
+    pub leaves: Vec<usize>,
+}
+
+/// A term query, or a union of term queries.
+fn is_terms(q: &dyn Query) -> bool {
+    if q.downcast_ref::<TermQuery>().is_some() {
+        return true;
+    }
+    q.downcast_ref::<BooleanQuery>().is_some_and(|b| {
+        b.clauses()
+            .iter()
+            .all(|(occur, c)| *occur == Occur::Should && is_terms(c.as_ref()))
+    })
+}
+
+/// The sub-words a word is matched by over names and text: none for a word with `@`, which is
+/// an e-mail (or a piece of one) and matches as such — its letters are not a person's name.
+fn sub_words(raw: &str) -> Vec<Word> {
+    if raw.contains('@') {
+        Vec::new()
+    } else {
+        words(raw)
+    }
 }
 
 /// A word's phone and e-mail alternatives, with their weights.
@@ -146,7 +287,10 @@ fn word_query(f: &Fields, raw: &str) -> Option<BoxQuery> {
         .into_iter()
         .map(|(w, q)| constant(q, w))
         .collect();
-    let sub: Vec<BoxQuery> = words(raw).iter().map(|w| sub_word_query(f, w)).collect();
+    let sub: Vec<BoxQuery> = sub_words(raw)
+        .iter()
+        .map(|w| sub_word_query(f, w))
+        .collect();
     match sub.len() {
         0 => {}
         1 => alts.extend(sub),
@@ -252,10 +396,16 @@ fn typo_prefix(field: Field, text: &str) -> BoxQuery {
     ))
 }
 
+/// Documents of any of the given kind terms.
+pub(crate) fn any_kind(kind_field: Field, kinds: &[&str]) -> BoxQuery {
+    Box::new(BooleanQuery::union(
+        kinds.iter().map(|k| exact(kind_field, k)).collect(),
+    ))
+}
+
 /// Restricts `q` to documents of the given kind terms (no effect on scores).
 pub(crate) fn filter_kinds(q: BoxQuery, kind_field: Field, kinds: &[&str]) -> BoxQuery {
-    let any_kind: Vec<BoxQuery> = kinds.iter().map(|k| exact(kind_field, k)).collect();
-    let filter = constant(Box::new(BooleanQuery::union(any_kind)), 0.0);
+    let filter = constant(any_kind(kind_field, kinds), 0.0);
     Box::new(BooleanQuery::new(vec![
         (Occur::Must, q),
         (Occur::Must, filter),

@@ -638,5 +638,95 @@ fn tiers_give_the_same_hits_as_scoring_every_match() {
     }
     assert!(query::tiers(&ix.fields, "Олена Шевч").is_none());
     assert!(query::tiers(&ix.fields, "067 120 45 01").is_none());
-    assert!(query::tiers(&ix.fields, "user2.1@example.com").is_none());
+    // A word with `@` is an e-mail only, so it is one word of one kind: tiers take it.
+    assert!(query::tiers(&ix.fields, "user2.1@example.com").is_some());
+
+    // Several words, or a word of several sub-words: combinations best first (`run_plan`)
+    // give the same hits, order and scores as scoring every match.
+    // Both ways of running a plan: combinations best first (when within their budget) and
+    // scoring every document matching all words.
+    let planned = |q: &str, kinds: Option<&[DocKind]>, limit: usize| {
+        let mut plan = query::plan(&ix.fields, q).expect("a plan");
+        if let Some(kinds) = kinds {
+            let names: Vec<&str> = kinds.iter().map(DocKind::as_str).collect();
+            plan.require(query::any_kind(ix.fields.kind, &names));
+        }
+        let searcher = ix.reader.searcher();
+        let fresh = || plan.leaves.iter().map(|_| None).collect::<Vec<_>>();
+        let combined = ix
+            .combinations(&searcher, &plan, limit, &mut fresh())
+            .expect("combinations")
+            .map(|top| ix.load_hits(&searcher, top).expect("hits"));
+        let all = ix
+            .score_all(&searcher, &plan, &mut fresh(), limit)
+            .expect("score all");
+        (combined, ix.load_hits(&searcher, all).expect("hits"))
+    };
+    let mut combined_runs = 0;
+    let mut some_found = 0;
+    for q in [
+        "Олена Шевч",
+        "оле шев",
+        "шев оле",
+        "olena shevchenko",
+        "Olen Shevch",
+        "Олена user1",
+        "user1.0",
+        "example.com",
+        "Ковал Оле",
+        "Олега Шевчинко",
+        "Оксана Kovalenko",
+        "олена зебра",
+        "o o",
+        "o s",
+    ] {
+        for kinds in [None, Some(&[DocKind::Contact][..])] {
+            for limit in [1, 5, 20, 100] {
+                let expected = scored(q, kinds, limit);
+                some_found += usize::from(!expected.is_empty());
+                let (combined, all) = planned(q, kinds, limit);
+                assert_eq!(
+                    all, expected,
+                    "scoring all: {q:?}, {kinds:?}, limit {limit}"
+                );
+                if let Some(combined) = combined {
+                    combined_runs += 1;
+                    assert_eq!(
+                        combined, expected,
+                        "combined: {q:?}, {kinds:?}, limit {limit}"
+                    );
+                }
+                assert_eq!(
+                    ix.search(q, kinds, limit).expect("search"),
+                    expected,
+                    "{q:?}, {kinds:?}, limit {limit}"
+                );
+            }
+        }
+    }
+    assert!(some_found > 80, "the queries find something: {some_found}");
+    assert!(
+        combined_runs > 40,
+        "most plans finish as combinations: {combined_runs} of 112"
+    );
+}
+
+/// A full e-mail finds its owner first: its letters are not also matched as names, where
+/// "olena" and "shevchenko" would rank a namesake with another address above it.
+#[test]
+fn a_whole_email_ranks_its_owner_first() {
+    let (_d, ix) = index();
+    let namesake = SearchDoc {
+        emails: vec!["o.shevchenko@romashka.ua".into()],
+        text: vec!["romashka ua".into()],
+        ..doc(DocKind::Contact, 40, &["Олена", "Шевченко"])
+    };
+    ix.apply(vec![IndexOp::Upsert(namesake)], 2).expect("apply");
+    let hits = ids(&ix, "olena.shevchenko@romashka.ua");
+    assert_eq!(hits, vec![(DocKind::Contact, 1)]);
+    assert_eq!(
+        ids(&ix, "o.shevchenko@romashka.ua"),
+        vec![(DocKind::Contact, 40)]
+    );
+    assert_eq!(ids(&ix, "@romashka.ua").len(), 2);
 }
