@@ -1,5 +1,7 @@
 //! Companies: decode → load → authorise → validate → apply → store.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
 use redb::ReadTransaction;
@@ -17,8 +19,8 @@ use crate::{
         User,
         policy::{Permission, allow},
     },
-    error::{Problems, Result},
-    store::{self, IndexKey, Kind, Record, Tx, sort_key, tables, time_key},
+    error::{Ctx, Problems, Result},
+    store::{self, IndexKey, Kind, Record, Tx, codec, sort_key, tables, time_key},
     validate,
 };
 
@@ -303,4 +305,38 @@ pub fn list(
         .map(|c| with_count(rx, c))
         .collect::<Result<_>>()?;
     Ok(page)
+}
+
+/// Company names by id, each company read once (and only its name decoded): for lists and
+/// boards that show the company of each row.
+pub struct CompanyNames {
+    table: redb::ReadOnlyTable<u64, &'static [u8]>,
+    known: HashMap<u64, Option<String>>,
+}
+
+impl CompanyNames {
+    pub fn new(rx: &ReadTransaction) -> Result<Self> {
+        Ok(CompanyNames {
+            table: rx.open_table(tables::COMPANIES).ctx("open companies")?,
+            known: HashMap::new(),
+        })
+    }
+
+    /// The name of the company `id` (None: no company, or it no longer exists).
+    pub fn of(&mut self, id: Option<u64>) -> Result<Option<String>> {
+        let Some(id) = id else { return Ok(None) };
+        if let Some(known) = self.known.get(&id) {
+            return Ok(known.clone());
+        }
+        #[derive(Deserialize)]
+        struct Name {
+            name: String,
+        }
+        let name = match self.table.get(id).ctx("company")? {
+            Some(v) => Some(codec::decode::<Name>(v.value(), "company")?.name),
+            None => None,
+        };
+        self.known.insert(id, name.clone());
+        Ok(name)
+    }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Company, Contact,
+    companies::CompanyNames,
     custom::{self, Entity, Values},
     listing::{decode_cursor, encode_cursor},
     money::{self, Converter, Money, parse_amount},
@@ -695,15 +696,9 @@ pub fn row(conv: &Converter, deal: Deal) -> DealRow {
 
 /// Fills in the company names of rows (one read per distinct company).
 fn name_companies(rx: &ReadTransaction, rows: &mut [DealRow]) -> Result<()> {
-    let mut names: HashMap<u64, Option<String>> = HashMap::new();
-    let companies = rx.open_table(tables::COMPANIES).ctx("open companies")?;
+    let mut names = CompanyNames::new(rx)?;
     for r in rows {
-        if let Some(c) = r.deal.company_id {
-            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(c) {
-                e.insert(company_name(&companies, c)?);
-            }
-            r.company_name = names.get(&c).cloned().flatten();
-        }
+        r.company_name = names.of(r.deal.company_id)?;
     }
     Ok(())
 }
@@ -1136,7 +1131,7 @@ pub fn board(
     if f.responsible_id.is_none() && !f.mine && f.company_id.is_none() && f.custom.is_empty() {
         // The whole column from the stage/amount index; only the shown cards are read.
         let deals = rx.open_table(tables::DEALS).ctx("open deals")?;
-        let mut company_names: HashMap<u64, Option<String>> = HashMap::new();
+        let mut company_names = CompanyNames::new(rx)?;
         let mut columns = Vec::new();
         let rates = conv.signature();
         for stage in pipeline.stages.clone() {
@@ -1146,7 +1141,7 @@ pub fn board(
             for e in stage_entries(rx, stage.id, Some(limit))? {
                 if let Some(v) = deals.get(e.deal_id).ctx("deal")? {
                     let d: CardFields = codec::decode(v.value(), "deal")?;
-                    cards.push(card(rx, &conv, d, &mut company_names)?);
+                    cards.push(card(&conv, d, &mut company_names)?);
                 }
             }
             columns.push(Column {
@@ -1175,7 +1170,7 @@ pub fn board(
     for r in rows {
         by_stage.entry(r.deal.stage_id).or_default().push(r);
     }
-    let mut company_names: HashMap<u64, Option<String>> = HashMap::new();
+    let mut company_names = CompanyNames::new(rx)?;
     let mut columns = Vec::new();
     for stage in stages_of(rx, pipeline_id)? {
         let mut rows = by_stage.remove(&stage.id).unwrap_or_default();
@@ -1191,7 +1186,7 @@ pub fn board(
         rows.truncate(limit);
         let mut cards = Vec::with_capacity(rows.len());
         for r in rows {
-            cards.push(card(rx, &conv, r.deal.into(), &mut company_names)?);
+            cards.push(card(&conv, r.deal.into(), &mut company_names)?);
         }
         columns.push(Column {
             stage,
@@ -1239,38 +1234,9 @@ impl From<Deal> for CardFields {
     }
 }
 
-/// A company's name, decoded without the rest of the record.
-fn company_name(
-    companies: &impl ReadableTable<u64, &'static [u8]>,
-    id: u64,
-) -> Result<Option<String>> {
-    #[derive(Deserialize)]
-    struct Name {
-        name: String,
-    }
-    match companies.get(id).ctx("company")? {
-        Some(v) => Ok(Some(codec::decode::<Name>(v.value(), "company")?.name)),
-        None => Ok(None),
-    }
-}
-
 /// A board card, with its company's name (looked up once per company).
-fn card(
-    rx: &ReadTransaction,
-    conv: &Converter,
-    d: CardFields,
-    names: &mut HashMap<u64, Option<String>>,
-) -> Result<DealCard> {
-    let company_name = match d.company_id {
-        Some(c) => {
-            if let std::collections::hash_map::Entry::Vacant(e) = names.entry(c) {
-                let companies = rx.open_table(tables::COMPANIES).ctx("open companies")?;
-                e.insert(company_name(&companies, c)?);
-            }
-            names.get(&c).cloned().flatten()
-        }
-        None => None,
-    };
+fn card(conv: &Converter, d: CardFields, names: &mut CompanyNames) -> Result<DealCard> {
+    let company_name = names.of(d.company_id)?;
     Ok(DealCard {
         base_amount: conv
             .convert(d.amount.0, &d.currency)

@@ -11,8 +11,11 @@ use poem_openapi::{
     types::ToJSON,
 };
 
+use serde::Serialize;
+
 use super::{
     auth::{client_addr, cookie_header, principal, session_cookie},
+    fastjson::{SerJson, rfc3339},
     problem::ApiResult,
 };
 use crate::{
@@ -143,11 +146,58 @@ pub struct CompanyPage {
     pub total: u64,
 }
 
-#[derive(Object)]
+/// A page of the contact list (answered with [`SerJson`]: keep `Object` and `Serialize` in step).
+#[derive(Object, Serialize)]
 pub struct ContactPage {
-    pub items: Vec<Contact>,
+    pub items: Vec<ContactRow>,
     pub next_cursor: Option<String>,
     pub total: u64,
+}
+
+/// A contact as the list shows it: names, position, company (with its name), responsible, the
+/// first phone and e-mail, custom field values and times. The whole contact is
+/// `GET /contacts/{id}`.
+#[derive(Object, Serialize)]
+pub struct ContactRow {
+    pub id: u64,
+    pub first_name: String,
+    pub middle_name: String,
+    pub last_name: String,
+    pub position: String,
+    pub company_id: Option<u64>,
+    /// The company's name (null without a company).
+    pub company_name: Option<String>,
+    pub responsible_id: Option<u64>,
+    /// The first phone, as typed.
+    pub phone: Option<String>,
+    /// The first e-mail.
+    pub email: Option<String>,
+    /// Custom field values by field id.
+    pub custom: crate::crm::custom::Values,
+    #[serde(serialize_with = "rfc3339")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "rfc3339")]
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ContactRow {
+    fn new(c: Contact, company_name: Option<String>) -> Self {
+        ContactRow {
+            id: c.id,
+            phone: c.phones.into_iter().next().map(|p| p.value),
+            email: c.emails.into_iter().next().map(|e| e.value),
+            first_name: c.first_name,
+            middle_name: c.middle_name,
+            last_name: c.last_name,
+            position: c.position,
+            company_id: c.company_id,
+            company_name,
+            responsible_id: c.responsible_id,
+            custom: c.custom,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
 }
 
 #[derive(Object)]
@@ -694,7 +744,8 @@ impl Api {
         history_out(&self.app, Kind::Company, id.0)
     }
 
-    /// Contacts, one page at a time, sorted (by last name) and filtered (custom fields: `cf.<id>=value`).
+    /// Contacts, one page at a time, sorted (by last name) and filtered (custom fields:
+    /// `cf.<id>=value`). Each row carries what the list shows; open a contact for the rest.
     #[oai(path = "/contacts", method = "get", tag = "Tag::Crm")]
     async fn contacts(
         &self,
@@ -704,7 +755,7 @@ impl Api {
         sort: Query<Option<SortBy>>,
         responsible_id: Query<Option<u64>>,
         company_id: Query<Option<u64>>,
-    ) -> ApiResult<Json<ContactPage>> {
+    ) -> ApiResult<SerJson<ContactPage>> {
         let me = principal(&self.app, req).await?.user;
         let f = contacts::Filter {
             custom: crate::crm::custom::filters_from_query(req.uri().query().unwrap_or("")),
@@ -712,20 +763,30 @@ impl Api {
             company_id: company_id.0,
         };
         let page = self.app.store.read(|rx| {
-            contacts::list(
+            let page = contacts::list(
                 rx,
                 &me,
                 &f,
                 sort.0.unwrap_or_default(),
                 cursor.0.as_deref(),
                 limit.0.unwrap_or(DEFAULT_PAGE) as usize,
-            )
+            )?;
+            let mut names = companies::CompanyNames::new(rx)?;
+            let items = page
+                .items
+                .into_iter()
+                .map(|c| {
+                    let company = names.of(c.company_id)?;
+                    Ok(ContactRow::new(c, company))
+                })
+                .collect::<crate::error::Result<_>>()?;
+            Ok(ContactPage {
+                items,
+                next_cursor: page.next_cursor,
+                total: page.total,
+            })
         })?;
-        Ok(Json(ContactPage {
-            items: page.items,
-            next_cursor: page.next_cursor,
-            total: page.total,
-        }))
+        Ok(SerJson(page))
     }
 
     #[oai(path = "/contacts", method = "post", tag = "Tag::Crm")]
@@ -836,5 +897,71 @@ impl Api {
             })
         })?;
         Ok(Json(counts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    /// What [`SerJson`] writes for a contact page is what poem-openapi's `Json` would have
+    /// written (names, nulls, times as "+00:00", custom values), with every field set and unset.
+    #[test]
+    fn same_json_both_ways() {
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 29, 15, 6, 40)
+            .single()
+            .expect("a time")
+            + chrono::Duration::nanoseconds(123_456_789);
+        let mut custom = crate::crm::custom::Values::new();
+        custom.insert("3".into(), serde_json::json!(true));
+        custom.insert("7".into(), serde_json::json!(["a", "б"]));
+        let full = ContactRow {
+            id: 5,
+            first_name: "Олена".into(),
+            middle_name: "Петрівна".into(),
+            last_name: "Шевченко \"Лана\"".into(),
+            position: "Менеджер".into(),
+            company_id: Some(2),
+            company_name: Some("ТОВ Ромашка".into()),
+            responsible_id: Some(1),
+            phone: Some("+38 (067) 123-45-67".into()),
+            email: Some("olena@romashka.ua".into()),
+            custom,
+            created_at: at,
+            updated_at: at + chrono::Duration::days(1),
+        };
+        let bare = ContactRow {
+            id: 6,
+            first_name: String::new(),
+            middle_name: String::new(),
+            last_name: "Bondar".into(),
+            position: String::new(),
+            company_id: None,
+            company_name: None,
+            responsible_id: None,
+            phone: None,
+            email: None,
+            custom: Default::default(),
+            created_at: at,
+            updated_at: at,
+        };
+        for page in [
+            ContactPage {
+                items: vec![full, bare],
+                next_cursor: Some("abc".into()),
+                total: 2,
+            },
+            ContactPage {
+                items: Vec::new(),
+                next_cursor: None,
+                total: 0,
+            },
+        ] {
+            let serde = serde_json::to_value(&page).expect("serde");
+            assert_eq!(Some(serde), page.to_json());
+        }
     }
 }

@@ -6,6 +6,7 @@ pub mod api_work;
 pub mod assets;
 pub mod auth;
 pub mod backups;
+pub mod fastjson;
 pub mod problem;
 
 use std::{sync::Arc, time::Duration};

@@ -333,6 +333,34 @@ fn contact_lists_page_sort_and_filter() {
         admin.ok(&format!("/api/v1/contacts?company_id={acme}"))["total"],
         6
     );
+    // A row is what the list shows: the company's name, the first phone and e-mail.
+    let id = admin.create(
+        "/api/v1/contacts",
+        json!({"first_name": "Row", "last_name": "Aaron", "company_id": acme,
+               "phones": [{"value": "+38 067 000 11 22"}, {"value": "+38 050 000 11 22"}],
+               "emails": [{"value": "row@acme.ua"}], "notes": "not in the list"}),
+    )["id"]
+        .clone();
+    let row = &admin.ok("/api/v1/contacts?limit=1&sort=name")["items"][0];
+    assert_eq!(row["id"], id);
+    assert_eq!(row["company_name"], "Acme");
+    assert_eq!(row["phone"], "+38 067 000 11 22");
+    assert_eq!(row["email"], "row@acme.ua");
+    assert!(
+        row.get("notes").is_none() && row.get("phones").is_none(),
+        "{row}"
+    );
+    let other = admin.ok("/api/v1/contacts?limit=100&sort=name")["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["last_name"] == "Коваленко")
+        .cloned()
+        .unwrap();
+    assert!(
+        other["company_name"].is_null() && other["phone"].is_null(),
+        "{other}"
+    );
 
     // Companies: filter by type and responsible.
     admin.create(

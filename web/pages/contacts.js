@@ -40,7 +40,6 @@ export function ContactsList() {
   const [st, more] = usePaged('/contacts', { sort, responsible_id: responsible, ...cfParams(cf) });
   const cfCols = activeDefs(useCustomFields('contact')).filter((d) => d.show_in_list);
   const filtered = responsible || Object.keys(cfParams(cf)).length > 0;
-  const cname = useCompanyNames((st.items || []).map((c) => c.company_id));
   const work = useWorkCounts('contact', st.items);
   const users = (store.users || []).filter((u) => u.active || String(u.id) === responsible);
   return html`<div class="page">
@@ -73,10 +72,10 @@ export function ContactsList() {
               <td data-label=${t('f.name')}><${Link} href=${'/contacts/' + c.id} class="strong">${contactName(c)}<//></td>
               <${WorkCell} c=${work[c.id]} id=${c.id} />
               <td data-label=${t('f.position')}>${c.position}</td>
-              <td data-label=${t('f.company')}>${c.company_id != null ? html`<${Link} href=${'/companies/' + c.company_id}>${cname(c.company_id) || '#' + c.company_id}<//>` : null}</td>
+              <td data-label=${t('f.company')}>${c.company_id != null ? html`<${Link} href=${'/companies/' + c.company_id}>${c.company_name || '#' + c.company_id}<//>` : null}</td>
               <td data-label=${t('f.responsible')}>${c.responsible_id != null ? userName(c.responsible_id) : null}</td>
-              <td data-label=${t('f.phone')} class="nowrap">${c.phones && c.phones[0] ? c.phones[0].value : null}</td>
-              <td data-label=${t('f.email')} class="break">${c.emails && c.emails[0] ? c.emails[0].value : null}</td>
+              <td data-label=${t('f.phone')} class="nowrap">${c.phone}</td>
+              <td data-label=${t('f.email')} class="break">${c.email}</td>
               ${cfCols.map((d) => { const v = (c.custom || {})[String(d.id)]; return html`<td key=${d.id} data-label=${cfLabel(d)}>${v == null || v === '' ? null : html`<${CfValue} def=${d} value=${v} short />`}</td>`; })}
               <td data-label=${t('f.updated_at')} class="nowrap muted" title=${fmtDateTime(c.updated_at)}>${fmtDateShort(c.updated_at)}</td>
               <td data-label=${t('f.created_at')} class="nowrap muted col-created" title=${fmtDateTime(c.created_at)}>${fmtDateShort(c.created_at)}</td>
