@@ -78,6 +78,28 @@ pub fn page<R: Record>(
     limit: usize,
     only: Option<Vec<u64>>,
 ) -> Result<Page<R>> {
+    let raw = page_raw(rx, idx, sort, cursor, limit, only)?;
+    Ok(Page {
+        items: raw
+            .items
+            .iter()
+            .map(|bytes| store::codec::decode(bytes, R::NAME))
+            .collect::<Result<_>>()?,
+        next_cursor: raw.next_cursor,
+        total: raw.total,
+    })
+}
+
+/// [`page`] with each record as stored (its encoded bytes), for lists that decode only the
+/// fields they show.
+pub fn page_raw<R: Record>(
+    rx: &ReadTransaction,
+    idx: &SortIndexes<R>,
+    sort: SortBy,
+    cursor: Option<&str>,
+    limit: usize,
+    only: Option<Vec<u64>>,
+) -> Result<Page<Vec<u8>>> {
     let limit = limit.clamp(1, MAX_LIMIT);
     let after = decode_cursor(cursor)?;
     let desc = sort.descending();
@@ -97,8 +119,8 @@ pub fn page<R: Record>(
         };
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some(r) = store::get_in::<R>(&table, id)? {
-                items.push(r);
+            if let Some(v) = table.get(id).ctx(R::NAME)? {
+                items.push(v.value().to_vec());
             }
         }
         return Ok(Page {
@@ -111,13 +133,17 @@ pub fn page<R: Record>(
     let total = ids.len() as u64;
     let mut keyed = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(r) = store::get_in::<R>(&table, id)? {
+        if let Some(v) = table.get(id).ctx(R::NAME)? {
             let key = match sort {
-                SortBy::Name | SortBy::NameDesc => (idx.name_key)(&r),
-                SortBy::Updated | SortBy::UpdatedDesc => (idx.updated_key)(&r),
+                SortBy::Name | SortBy::NameDesc => {
+                    (idx.name_key)(&store::codec::decode::<R>(v.value(), R::NAME)?)
+                }
+                SortBy::Updated | SortBy::UpdatedDesc => {
+                    (idx.updated_key)(&store::codec::decode::<R>(v.value(), R::NAME)?)
+                }
                 SortBy::Created | SortBy::CreatedDesc => id.to_be_bytes().to_vec(),
             };
-            keyed.push((key, r));
+            keyed.push((key, v.value().to_vec()));
         }
     }
     let (items, next_cursor) = page_in_memory(keyed, desc, after.as_deref(), limit);

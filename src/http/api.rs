@@ -11,11 +11,9 @@ use poem_openapi::{
     types::ToJSON,
 };
 
-use serde::Serialize;
-
 use super::{
     auth::{client_addr, cookie_header, principal, session_cookie},
-    fastjson::{SerJson, rfc3339},
+    fastjson::RawJson,
     problem::ApiResult,
 };
 use crate::{
@@ -146,8 +144,10 @@ pub struct CompanyPage {
     pub total: u64,
 }
 
-/// A page of the contact list (answered with [`SerJson`]: keep `Object` and `Serialize` in step).
-#[derive(Object, Serialize)]
+/// A page of the contact list.
+// Its JSON is written by `contacts::list_json` (answered as `RawJson`); the test
+// `same_json_both_ways` keeps it equal to what this type would be written as.
+#[derive(Object)]
 pub struct ContactPage {
     pub items: Vec<ContactRow>,
     pub next_cursor: Option<String>,
@@ -157,7 +157,7 @@ pub struct ContactPage {
 /// A contact as the list shows it: names, position, company (with its name), responsible, the
 /// first phone and e-mail, custom field values and times. The whole contact is
 /// `GET /contacts/{id}`.
-#[derive(Object, Serialize)]
+#[derive(Object)]
 pub struct ContactRow {
     pub id: u64,
     pub first_name: String,
@@ -174,12 +174,11 @@ pub struct ContactRow {
     pub email: Option<String>,
     /// Custom field values by field id.
     pub custom: crate::crm::custom::Values,
-    #[serde(serialize_with = "rfc3339")]
     pub created_at: DateTime<Utc>,
-    #[serde(serialize_with = "rfc3339")]
     pub updated_at: DateTime<Utc>,
 }
 
+#[cfg(test)]
 impl ContactRow {
     fn new(c: Contact, company_name: Option<String>) -> Self {
         ContactRow {
@@ -755,38 +754,24 @@ impl Api {
         sort: Query<Option<SortBy>>,
         responsible_id: Query<Option<u64>>,
         company_id: Query<Option<u64>>,
-    ) -> ApiResult<SerJson<ContactPage>> {
+    ) -> ApiResult<RawJson<ContactPage>> {
         let me = principal(&self.app, req).await?.user;
         let f = contacts::Filter {
             custom: crate::crm::custom::filters_from_query(req.uri().query().unwrap_or("")),
             responsible_id: responsible_id.0,
             company_id: company_id.0,
         };
-        let page = self.app.store.read(|rx| {
-            let page = contacts::list(
+        let json = self.app.store.read(|rx| {
+            contacts::list_json(
                 rx,
                 &me,
                 &f,
                 sort.0.unwrap_or_default(),
                 cursor.0.as_deref(),
                 limit.0.unwrap_or(DEFAULT_PAGE) as usize,
-            )?;
-            let mut names = companies::CompanyNames::new(rx)?;
-            let items = page
-                .items
-                .into_iter()
-                .map(|c| {
-                    let company = names.of(c.company_id)?;
-                    Ok(ContactRow::new(c, company))
-                })
-                .collect::<crate::error::Result<_>>()?;
-            Ok(ContactPage {
-                items,
-                next_cursor: page.next_cursor,
-                total: page.total,
-            })
+            )
         })?;
-        Ok(SerJson(page))
+        Ok(RawJson::new(json))
     }
 
     #[oai(path = "/contacts", method = "post", tag = "Tag::Crm")]
@@ -906,62 +891,161 @@ mod tests {
 
     use super::*;
 
-    /// What [`SerJson`] writes for a contact page is what poem-openapi's `Json` would have
-    /// written (names, nulls, times as "+00:00", custom values), with every field set and unset.
+    /// What `contacts::list_json` writes for a page is what poem-openapi's `Json<ContactPage>`
+    /// would write for the same contacts (names, nulls, times as "+00:00" with and without
+    /// fractions, custom values, company names), filtered and not.
     #[test]
     fn same_json_both_ways() {
+        use crate::crm::{Email, Phone, companies::CompanyInput, listing::SortBy};
+        use crate::store::Store;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("db.redb")).expect("store");
+        let admin = User {
+            id: 1,
+            role: crate::access::Role::Admin,
+            active: true,
+            ..User::default()
+        };
         let at = Utc
             .with_ymd_and_hms(2026, 11, 29, 15, 6, 40)
             .single()
-            .expect("a time")
-            + chrono::Duration::nanoseconds(123_456_789);
-        let mut custom = crate::crm::custom::Values::new();
-        custom.insert("3".into(), serde_json::json!(true));
-        custom.insert("7".into(), serde_json::json!(["a", "б"]));
-        let full = ContactRow {
-            id: 5,
-            first_name: "Олена".into(),
-            middle_name: "Петрівна".into(),
-            last_name: "Шевченко \"Лана\"".into(),
-            position: "Менеджер".into(),
-            company_id: Some(2),
-            company_name: Some("ТОВ Ромашка".into()),
-            responsible_id: Some(1),
-            phone: Some("+38 (067) 123-45-67".into()),
-            email: Some("olena@romashka.ua".into()),
-            custom,
-            created_at: at,
-            updated_at: at + chrono::Duration::days(1),
-        };
-        let bare = ContactRow {
-            id: 6,
-            first_name: String::new(),
-            middle_name: String::new(),
-            last_name: "Bondar".into(),
-            position: String::new(),
-            company_id: None,
-            company_name: None,
-            responsible_id: None,
-            phone: None,
-            email: None,
-            custom: Default::default(),
-            created_at: at,
-            updated_at: at,
-        };
-        for page in [
-            ContactPage {
-                items: vec![full, bare],
-                next_cursor: Some("abc".into()),
-                total: 2,
+            .expect("a time");
+        for (i, now) in [
+            at,
+            at + chrono::Duration::nanoseconds(123_456_789),
+            at + chrono::Duration::milliseconds(5),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            store
+                .write(Some(1), now, |tx| {
+                    if i == 0 {
+                        tx.put_quietly(&admin)?;
+                        crate::crm::custom::create(
+                            tx,
+                            &admin,
+                            crate::crm::custom::FieldInput {
+                                entity: crate::crm::custom::Entity::Contact,
+                                name: "Free".into(),
+                                labels: Default::default(),
+                                kind: crate::crm::custom::FieldKind::Boolean,
+                                required: false,
+                                default: None,
+                                sort: 0,
+                                show_in_list: true,
+                                filterable: true,
+                                options: vec![],
+                                pipeline_ids: vec![],
+                                archived: None,
+                            },
+                        )?;
+                    }
+                    let company = companies::create(
+                        tx,
+                        &admin,
+                        CompanyInput {
+                            name: format!("ТОВ «Ромашка» \"{i}\""),
+                            type_id: None,
+                            responsible_id: None,
+                            phones: vec![],
+                            emails: vec![],
+                            website: String::new(),
+                            address: String::new(),
+                            notes: String::new(),
+                            custom: Default::default(),
+                        },
+                    )?;
+                    contacts::create(
+                        tx,
+                        &admin,
+                        ContactInput {
+                            first_name: "Олена".into(),
+                            middle_name: if i == 1 {
+                                "Петрівна".into()
+                            } else {
+                                String::new()
+                            },
+                            last_name: format!("Шевченко {i}"),
+                            position: "Менеджер\tз продажу".into(),
+                            company_id: (i != 2).then_some(company.id),
+                            responsible_id: (i != 0).then_some(1),
+                            phones: (0..i)
+                                .map(|n| Phone {
+                                    value: format!("+38 (067) 123-45-6{n}"),
+                                    kind: Default::default(),
+                                })
+                                .collect(),
+                            emails: (0..i)
+                                .map(|n| Email {
+                                    value: format!("olena{n}@romashka.ua"),
+                                    kind: Default::default(),
+                                })
+                                .collect(),
+                            messengers: vec![],
+                            birthday: None,
+                            source: "сайт".into(),
+                            notes: "не в списку".into(),
+                            custom: if i == 1 {
+                                [("1".to_string(), serde_json::json!(true))].into()
+                            } else {
+                                Default::default()
+                            },
+                        },
+                    )
+                })
+                .expect("write");
+        }
+        let filters = [
+            contacts::Filter {
+                custom: vec![],
+                responsible_id: None,
+                company_id: None,
             },
-            ContactPage {
-                items: Vec::new(),
-                next_cursor: None,
-                total: 0,
+            contacts::Filter {
+                custom: vec![],
+                responsible_id: Some(1),
+                company_id: None,
             },
-        ] {
-            let serde = serde_json::to_value(&page).expect("serde");
-            assert_eq!(Some(serde), page.to_json());
+        ];
+        for f in &filters {
+            for (sort, limit) in [(SortBy::Name, 50), (SortBy::CreatedDesc, 2)] {
+                let (raw, expected) = store
+                    .read(|rx| {
+                        let raw = contacts::list_json(rx, &admin, f, sort, None, limit)?;
+                        let page = contacts::list(rx, &admin, f, sort, None, limit)?;
+                        let mut names = companies::CompanyNames::new(rx)?;
+                        let items = page
+                            .items
+                            .into_iter()
+                            .map(|c| {
+                                let company = names.of(c.company_id)?;
+                                Ok(ContactRow::new(c, company))
+                            })
+                            .collect::<crate::error::Result<Vec<_>>>()?;
+                        Ok((
+                            raw,
+                            ContactPage {
+                                items,
+                                next_cursor: page.next_cursor,
+                                total: page.total,
+                            },
+                        ))
+                    })
+                    .expect("read");
+                let written: serde_json::Value = serde_json::from_slice(&raw).expect("JSON");
+                let rows = written["items"].as_array().expect("items");
+                assert!(rows.iter().any(|r| r["custom"]["1"] == true), "{written}");
+                assert!(
+                    rows.iter().any(|r| r["company_name"].is_null()),
+                    "{written}"
+                );
+                assert!(
+                    rows.iter().any(|r| r["company_name"].is_string()),
+                    "{written}"
+                );
+                assert_eq!(Some(written), expected.to_json(), "{sort:?}, {limit}");
+            }
         }
     }
 }

@@ -1,24 +1,36 @@
-//! A JSON response written straight from `serde::Serialize`, for the answers read most (list
-//! pages). poem-openapi's `Json<T>` first builds a `serde_json::Value` tree of the whole answer
-//! (a map and a string per field of every row) and then writes it; for 50 rows that tree is most
-//! of the request's cost. The schema in the spec is still `T`'s (`T: Type`), so a type used here
-//! derives both `Object` and `Serialize`, and a test checks that both give the same JSON
-//! (`same_json_both_ways`).
+//! A JSON answer whose bytes the use-case wrote, declared in the spec with the schema of `T`.
+//!
+//! poem-openapi's `Json<T>` builds a `serde_json::Value` tree of the whole answer (a map and a
+//! string per field of every row) and then writes it; for a page of 50 rows that tree was most
+//! of the request. Lists read most often write their JSON straight from the stored records
+//! instead (e.g. `contacts::list_json`); `T` is the `Object` type describing it, and a test per
+//! use keeps the bytes equal to what `Json<T>` would write.
 
-use poem::{IntoResponse, Response, http::StatusCode};
+use poem::{IntoResponse, Response};
 use poem_openapi::{
     ApiResponse,
     payload::Payload,
     registry::{MetaMediaType, MetaResponse, MetaResponses, MetaSchemaRef, Registry},
     types::Type,
 };
-use serde::Serialize;
-use tracing::error;
 
-/// `Json<T>` as poem-openapi declares it, written with serde.
-pub struct SerJson<T>(pub T);
+/// JSON bytes declared as `T`.
+pub struct RawJson<T> {
+    bytes: Vec<u8>,
+    of: std::marker::PhantomData<fn() -> T>,
+}
 
-impl<T: Type> Payload for SerJson<T> {
+impl<T> RawJson<T> {
+    /// `bytes` must be JSON of the shape `T` describes.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        RawJson {
+            bytes,
+            of: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: Type> Payload for RawJson<T> {
     const CONTENT_TYPE: &'static str = "application/json; charset=utf-8";
 
     fn check_content_type(content_type: &str) -> bool {
@@ -34,21 +46,15 @@ impl<T: Type> Payload for SerJson<T> {
     }
 }
 
-impl<T: Type + Serialize + Send> IntoResponse for SerJson<T> {
+impl<T: Type> IntoResponse for RawJson<T> {
     fn into_response(self) -> Response {
-        match serde_json::to_vec(&self.0) {
-            Ok(body) => Response::builder()
-                .content_type(<Self as Payload>::CONTENT_TYPE)
-                .body(body),
-            Err(e) => {
-                error!(error = %e, "writing a JSON answer");
-                StatusCode::INTERNAL_SERVER_ERROR.into_response()
-            }
-        }
+        Response::builder()
+            .content_type(<Self as Payload>::CONTENT_TYPE)
+            .body(self.bytes)
     }
 }
 
-impl<T: Type + Serialize + Send> ApiResponse for SerJson<T> {
+impl<T: Type> ApiResponse for RawJson<T> {
     fn meta() -> MetaResponses {
         MetaResponses {
             responses: vec![MetaResponse {
@@ -67,13 +73,4 @@ impl<T: Type + Serialize + Send> ApiResponse for SerJson<T> {
     fn register(registry: &mut Registry) {
         T::register(registry);
     }
-}
-
-/// Writes a time as poem-openapi does (`DateTime::to_rfc3339`: "+00:00", not "Z"), for
-/// `#[serde(serialize_with = "…")]` on types answered with [`SerJson`].
-pub fn rfc3339<S: serde::Serializer>(
-    t: &chrono::DateTime<chrono::Utc>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&t.to_rfc3339())
 }

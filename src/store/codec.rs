@@ -1,7 +1,7 @@
 //! The record codec: MessagePack with named fields behind a one-byte format version.
 //! Decoding returns an error for a bad record, never a panic.
 
-use serde::{Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::error::{Error, Result};
 
@@ -17,6 +17,12 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
 }
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    decode_borrowed(bytes, what)
+}
+
+/// [`decode`] into a type that may borrow strings from `bytes` (to read a few fields of a
+/// record without copying them).
+pub fn decode_borrowed<'a, T: Deserialize<'a>>(bytes: &'a [u8], what: &str) -> Result<T> {
     match bytes.split_first() {
         Some((&CODEC_V1, body)) => {
             rmp_serde::from_slice(body).map_err(|e| Error::Storage(format!("decode {what}: {e}")))
