@@ -36,6 +36,8 @@ pub struct App {
     pub backups: Arc<crate::io::backups::Backups>,
     /// Board columns' totals per stage, valid while the stage's deals do not change.
     pub stage_totals: crate::crm::deals::TotalsCache,
+    /// Company names shown in lists, valid while no company is created, renamed or deleted.
+    pub company_names: crate::crm::companies::NameCache,
     /// Held while the app runs, so `korobka restore` refuses to replace a folder in use.
     pub _lock: crate::io::lock::DataLock,
 }
@@ -149,6 +151,7 @@ impl App {
             events: tokio::sync::broadcast::channel(256).0,
             backups: crate::io::backups::Backups::new(data_dir),
             stage_totals: Default::default(),
+            company_names: Default::default(),
             _lock: lock,
         })
     }

@@ -1,6 +1,7 @@
 //! Companies: decode → load → authorise → validate → apply → store.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use poem_openapi::Object;
@@ -307,36 +308,198 @@ pub fn list(
     Ok(page)
 }
 
-/// Company names by id, each company read once (and only its name decoded): for lists and
-/// boards that show the company of each row.
-pub struct CompanyNames {
-    table: redb::ReadOnlyTable<u64, &'static [u8]>,
-    known: HashMap<u64, Option<String>>,
+/// Company names kept between requests (every row of the contact list shows one): valid
+/// while the company name index does not change — `tables::COMPANY_NAME_GEN` counts its
+/// changes, in the writing transaction, so a rename by any process is seen — and dropped whole
+/// when it does. At most [`NAME_CACHE_MAX`] names.
+#[derive(Default)]
+pub struct NameCache(Mutex<CachedNames>);
+
+#[derive(Default)]
+struct CachedNames {
+    generation: u64,
+    names: HashMap<u64, Option<Arc<str>>>,
 }
 
-impl CompanyNames {
-    pub fn new(rx: &ReadTransaction) -> Result<Self> {
+/// Most names a [`NameCache`] keeps (then it starts over).
+const NAME_CACHE_MAX: usize = 50_000;
+
+impl NameCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, CachedNames> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Company names by id in one snapshot, each company read once (and only its name decoded),
+/// through a [`NameCache`] when given one: for lists and boards that show the company of each
+/// row.
+pub struct CompanyNames<'c> {
+    table: redb::ReadOnlyTable<u64, &'static [u8]>,
+    generation: u64,
+    cache: Option<&'c NameCache>,
+    known: HashMap<u64, Option<Arc<str>>>,
+}
+
+impl<'c> CompanyNames<'c> {
+    pub fn new(rx: &ReadTransaction, cache: Option<&'c NameCache>) -> Result<Self> {
         Ok(CompanyNames {
             table: rx.open_table(tables::COMPANIES).ctx("open companies")?,
+            generation: store::company_name_gen(rx)?,
+            cache,
             known: HashMap::new(),
         })
     }
 
     /// The name of the company `id` (None: no company, or it no longer exists).
-    pub fn of(&mut self, id: Option<u64>) -> Result<Option<String>> {
+    pub fn of(&mut self, id: Option<u64>) -> Result<Option<Arc<str>>> {
         let Some(id) = id else { return Ok(None) };
         if let Some(known) = self.known.get(&id) {
             return Ok(known.clone());
         }
-        #[derive(Deserialize)]
-        struct Name {
-            name: String,
+        if let Some(cache) = self.cache {
+            let mut shared = cache.lock();
+            if shared.generation < self.generation {
+                shared.generation = self.generation;
+                shared.names.clear();
+            }
+            if shared.generation == self.generation
+                && let Some(name) = shared.names.get(&id)
+            {
+                return Ok(name.clone());
+            }
         }
-        let name = match self.table.get(id).ctx("company")? {
-            Some(v) => Some(codec::decode::<Name>(v.value(), "company")?.name),
+        #[derive(Deserialize)]
+        struct Name<'a> {
+            name: &'a str,
+        }
+        let name: Option<Arc<str>> = match self.table.get(id).ctx("company")? {
+            Some(v) => Some(
+                codec::decode_borrowed::<Name>(v.value(), "company")?
+                    .name
+                    .into(),
+            ),
             None => None,
         };
         self.known.insert(id, name.clone());
+        if let Some(cache) = self.cache {
+            let mut shared = cache.lock();
+            // A snapshot older than the cache's generation must not put its names there.
+            if shared.generation == self.generation {
+                if shared.names.len() >= NAME_CACHE_MAX {
+                    shared.names.clear();
+                }
+                shared.names.insert(id, name.clone());
+            }
+        }
         Ok(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{access::Role, store::Store};
+
+    fn input(name: &str, notes: &str) -> CompanyInput {
+        CompanyInput {
+            name: name.into(),
+            type_id: None,
+            responsible_id: None,
+            phones: vec![],
+            emails: vec![],
+            website: String::new(),
+            address: String::new(),
+            notes: notes.into(),
+            custom: Default::default(),
+        }
+    }
+
+    /// Cached names follow renames and deletions (any writer moves the generation), survive
+    /// other changes, and a snapshot from before a rename neither sees the new name nor puts
+    /// its old one back into the cache.
+    #[test]
+    fn cached_names_follow_renames() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("db.redb")).expect("store");
+        let admin = User {
+            id: 1,
+            role: Role::Admin,
+            active: true,
+            ..User::default()
+        };
+        let now = chrono::Utc::now();
+        let id = store
+            .write(Some(1), now, |tx| {
+                tx.put_quietly(&admin)?;
+                create(tx, &admin, input("Acme", ""))
+            })
+            .expect("create")
+            .id;
+        let cache = NameCache::default();
+        let name = |rx: &ReadTransaction| -> Option<String> {
+            let mut names = CompanyNames::new(rx, Some(&cache)).expect("names");
+            names.of(Some(id)).expect("name").map(|n| n.to_string())
+        };
+        let generation = |store: &Store| store.read(store::company_name_gen).expect("gen");
+        assert_eq!(
+            store.read(|rx| Ok(name(rx))).expect("read"),
+            Some("Acme".into())
+        );
+        let before = generation(&store);
+
+        store
+            .write(Some(1), now, |tx| {
+                update(tx, &admin, id, input("Acme", "notes"))
+            })
+            .expect("notes");
+        assert_eq!(
+            generation(&store),
+            before,
+            "a change of notes keeps the names"
+        );
+
+        // A snapshot taken before the rename, read after it.
+        let old_name = store
+            .read(|old| {
+                store.write(Some(1), now, |tx| {
+                    update(tx, &admin, id, input("Acme Media", ""))
+                })?;
+                Ok(name(old))
+            })
+            .expect("rename");
+        assert!(generation(&store) > before);
+        assert_eq!(
+            old_name,
+            Some("Acme".into()),
+            "the old snapshot reads its own"
+        );
+        assert_eq!(
+            store.read(|rx| Ok(name(rx))).expect("read"),
+            Some("Acme Media".into()),
+            "and did not put it back"
+        );
+        let old_name = store
+            .read(|old| {
+                let fresh = store.read(|rx| Ok(name(rx)))?;
+                store.write(Some(1), now, |tx| {
+                    update(tx, &admin, id, input("Acme Group", ""))
+                })?;
+                let fresh_after = store.read(|rx| Ok(name(rx)))?;
+                Ok((fresh, name(old), fresh_after))
+            })
+            .expect("rename");
+        assert_eq!(
+            old_name,
+            (
+                Some("Acme Media".into()),
+                Some("Acme Media".into()),
+                Some("Acme Group".into())
+            )
+        );
+
+        store
+            .write(Some(1), now, |tx| delete(tx, &admin, id))
+            .expect("delete");
+        assert_eq!(store.read(|rx| Ok(name(rx))).expect("read"), None);
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Company, Email, Messenger, Phone, check_emails, check_messengers, check_phones,
-    companies::CompanyNames,
+    companies::{CompanyNames, NameCache},
     custom::{Entity, Values, check_values},
     email_keys,
     listing::{self, Page, SortBy, SortIndexes},
@@ -353,6 +353,7 @@ pub fn list_json(
     sort: SortBy,
     cursor: Option<&str>,
     limit: usize,
+    names: &NameCache,
 ) -> Result<Vec<u8>> {
     allow(actor, Permission::ReadCrm)?;
     let only = filtered_ids(rx, f)?;
@@ -362,7 +363,7 @@ pub fn list_json(
         .iter()
         .map(|bytes| store::codec::decode_borrowed::<Stored>(bytes, "contact"))
         .collect::<Result<Vec<_>>>()?;
-    let mut names = CompanyNames::new(rx)?;
+    let mut names = CompanyNames::new(rx, Some(names))?;
     let companies = stored
         .iter()
         .map(|c| names.of(c.company_id))

@@ -696,9 +696,9 @@ pub fn row(conv: &Converter, deal: Deal) -> DealRow {
 
 /// Fills in the company names of rows (one read per distinct company).
 fn name_companies(rx: &ReadTransaction, rows: &mut [DealRow]) -> Result<()> {
-    let mut names = CompanyNames::new(rx)?;
+    let mut names = CompanyNames::new(rx, None)?;
     for r in rows {
-        r.company_name = names.of(r.deal.company_id)?;
+        r.company_name = names.of(r.deal.company_id)?.map(|n| n.to_string());
     }
     Ok(())
 }
@@ -1131,7 +1131,7 @@ pub fn board(
     if f.responsible_id.is_none() && !f.mine && f.company_id.is_none() && f.custom.is_empty() {
         // The whole column from the stage/amount index; only the shown cards are read.
         let deals = rx.open_table(tables::DEALS).ctx("open deals")?;
-        let mut company_names = CompanyNames::new(rx)?;
+        let mut company_names = CompanyNames::new(rx, None)?;
         let mut columns = Vec::new();
         let rates = conv.signature();
         for stage in pipeline.stages.clone() {
@@ -1170,7 +1170,7 @@ pub fn board(
     for r in rows {
         by_stage.entry(r.deal.stage_id).or_default().push(r);
     }
-    let mut company_names = CompanyNames::new(rx)?;
+    let mut company_names = CompanyNames::new(rx, None)?;
     let mut columns = Vec::new();
     for stage in stages_of(rx, pipeline_id)? {
         let mut rows = by_stage.remove(&stage.id).unwrap_or_default();
@@ -1236,7 +1236,7 @@ impl From<Deal> for CardFields {
 
 /// A board card, with its company's name (looked up once per company).
 fn card(conv: &Converter, d: CardFields, names: &mut CompanyNames) -> Result<DealCard> {
-    let company_name = names.of(d.company_id)?;
+    let company_name = names.of(d.company_id)?.map(|n| n.to_string());
     Ok(DealCard {
         base_amount: conv
             .convert(d.amount.0, &d.currency)

@@ -769,6 +769,7 @@ impl Api {
                 sort.0.unwrap_or_default(),
                 cursor.0.as_deref(),
                 limit.0.unwrap_or(DEFAULT_PAGE) as usize,
+                &self.app.company_names,
             )
         })?;
         Ok(RawJson::new(json))
@@ -1008,19 +1009,20 @@ mod tests {
                 company_id: None,
             },
         ];
+        let cache = companies::NameCache::default();
         for f in &filters {
             for (sort, limit) in [(SortBy::Name, 50), (SortBy::CreatedDesc, 2)] {
                 let (raw, expected) = store
                     .read(|rx| {
-                        let raw = contacts::list_json(rx, &admin, f, sort, None, limit)?;
+                        let raw = contacts::list_json(rx, &admin, f, sort, None, limit, &cache)?;
                         let page = contacts::list(rx, &admin, f, sort, None, limit)?;
-                        let mut names = companies::CompanyNames::new(rx)?;
+                        let mut names = companies::CompanyNames::new(rx, None)?;
                         let items = page
                             .items
                             .into_iter()
                             .map(|c| {
                                 let company = names.of(c.company_id)?;
-                                Ok(ContactRow::new(c, company))
+                                Ok(ContactRow::new(c, company.map(|n| n.to_string())))
                             })
                             .collect::<crate::error::Result<Vec<_>>>()?;
                         Ok((

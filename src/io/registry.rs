@@ -64,6 +64,7 @@ pub const DERIVED: &[&str] = &[
     "deal_stage_by_deal",
     "deal_by_stage_amount",
     "deal_stage_gen",
+    "company_name_gen",
     "task_by_responsible",
     "task_by_creator",
     "task_by_participant",

@@ -391,6 +391,7 @@ fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
         txn.open_table(t).ctx("create table")?;
     }
     txn.open_table(DEAL_STAGE_GEN).ctx("create table")?;
+    txn.open_table(COMPANY_NAME_GEN).ctx("create table")?;
     for t in [SESSIONS, HISTORY] {
         txn.open_table(t).ctx("create table")?;
     }
@@ -563,7 +564,16 @@ pub fn stage_gen(rx: &ReadTransaction, stage: u64) -> Result<u64> {
         .map_or(0, |v| v.value()))
 }
 
-/// Ids of records whose multimap index holds `key`.
+/// The generation of `company_by_name` in this snapshot (see `tables::COMPANY_NAME_GEN`).
+pub fn company_name_gen(rx: &ReadTransaction) -> Result<u64> {
+    let t = rx
+        .open_table(COMPANY_NAME_GEN)
+        .ctx("open company name generation")?;
+    Ok(t.get(0)
+        .ctx("read company name generation")?
+        .map_or(0, |v| v.value()))
+}
+
 /// The ids under one key of a multimap index.
 fn collect_ids(values: redb::MultimapValue<'_, u64>) -> Result<Vec<u64>> {
     let mut out = Vec::new();
@@ -812,25 +822,26 @@ impl Tx {
     }
 
     /// A change in `deal_by_stage_amount` moves its stage to the next generation (see
-    /// `tables::DEAL_STAGE_GEN`), in the same transaction.
+    /// `tables::DEAL_STAGE_GEN`), and one in `company_by_name` the company names (see
+    /// `tables::COMPANY_NAME_GEN`), in the same transaction.
     fn bump_group_gen(
         &mut self,
         def: &TableDefinition<'static, &'static [u8], ()>,
         key: &[u8],
     ) -> Result<()> {
-        if def.name() != DEAL_BY_STAGE_AMOUNT.name() || key.len() < 8 {
+        let (gens, group) = if def.name() == DEAL_BY_STAGE_AMOUNT.name() && key.len() >= 8 {
+            (DEAL_STAGE_GEN, be_u64(&key[..8])?)
+        } else if def.name() == COMPANY_BY_NAME.name() {
+            (COMPANY_NAME_GEN, 0)
+        } else {
             return Ok(());
-        }
-        let stage = be_u64(&key[..8])?;
-        let mut t = self
-            .txn
-            .open_table(DEAL_STAGE_GEN)
-            .ctx("open stage generations")?;
+        };
+        let mut t = self.txn.open_table(gens).ctx("open generations")?;
         let current = t
-            .get(stage)
-            .ctx("read stage generation")?
+            .get(group)
+            .ctx("read generation")?
             .map_or(0, |v| v.value());
-        t.insert(stage, current + 1).ctx("write stage generation")?;
+        t.insert(group, current + 1).ctx("write generation")?;
         Ok(())
     }
 

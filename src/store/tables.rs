@@ -107,6 +107,10 @@ pub const DEAL_BY_STAGE_AMOUNT: TableDefinition<&[u8], ()> =
 /// of every change there: a column's totals computed from one generation hold until the next,
 /// so they can be kept in memory (`deals::TotalsCache`). Derived; a missing row is generation 0.
 pub const DEAL_STAGE_GEN: TableDefinition<u64, u64> = TableDefinition::new("deal_stage_gen");
+/// 0 → generation of `company_by_name`, bumped in the transaction of every change there (a
+/// company created, renamed or deleted): company names read in one generation hold until the
+/// next, so lists keep them in memory (`companies::NameCache`). Derived; missing is 0.
+pub const COMPANY_NAME_GEN: TableDefinition<u64, u64> = TableDefinition::new("company_name_gen");
 pub const DEAL_BY_TYPE: MultimapTableDefinition<u64, u64> =
     MultimapTableDefinition::new("deal_by_type");
 /// Every stage a deal entered: which, when, by whom (for time-in-stage).

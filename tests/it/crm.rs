@@ -346,6 +346,14 @@ fn contact_lists_page_sort_and_filter() {
     assert_eq!(row["company_name"], "Acme");
     assert_eq!(row["phone"], "+38 067 000 11 22");
     assert_eq!(row["email"], "row@acme.ua");
+    // Company names are kept between requests; a rename shows at once.
+    let (st, _) = admin.put(
+        &format!("/api/v1/companies/{acme}"),
+        json!({"name": "Acme Media"}),
+    );
+    assert_eq!(st, 200);
+    let row = &admin.ok("/api/v1/contacts?limit=1&sort=name")["items"][0];
+    assert_eq!(row["company_name"], "Acme Media");
     assert!(
         row.get("notes").is_none() && row.get("phones").is_none(),
         "{row}"
