@@ -95,7 +95,7 @@ pub const SORT: SortIndexes<Company> = SortIndexes {
     updated_key: updated_sort,
 };
 
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Default, Object)]
 pub struct CompanyInput {
     #[oai(default)]
     pub name: String,
@@ -403,14 +403,8 @@ mod tests {
     fn input(name: &str, notes: &str) -> CompanyInput {
         CompanyInput {
             name: name.into(),
-            type_id: None,
-            responsible_id: None,
-            phones: vec![],
-            emails: vec![],
-            website: String::new(),
-            address: String::new(),
             notes: notes.into(),
-            custom: Default::default(),
+            ..Default::default()
         }
     }
 

@@ -160,14 +160,7 @@ mod tests {
                     &admin(),
                     CompanyInput {
                         name: name.into(),
-                        type_id: None,
-                        responsible_id: None,
-                        phones: vec![],
-                        emails: vec![],
-                        website: String::new(),
-                        address: String::new(),
-                        notes: String::new(),
-                        custom: Default::default(),
+                        ..Default::default()
                     },
                 )
             })
