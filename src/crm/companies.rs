@@ -398,7 +398,7 @@ impl<'c> CompanyNames<'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{access::Role, store::Store};
+    use crate::store::Store;
 
     fn input(name: &str, notes: &str) -> CompanyInput {
         CompanyInput {
@@ -413,20 +413,10 @@ mod tests {
     /// its old one back into the cache.
     #[test]
     fn cached_names_follow_renames() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(&dir.path().join("db.redb")).expect("store");
-        let admin = User {
-            id: 1,
-            role: Role::Admin,
-            active: true,
-            ..User::default()
-        };
+        let (_dir, store, admin) = super::super::test_store();
         let now = chrono::Utc::now();
         let id = store
-            .write(Some(1), now, |tx| {
-                tx.put_quietly(&admin)?;
-                create(tx, &admin, input("Acme", ""))
-            })
+            .write(Some(1), now, |tx| create(tx, &admin, input("Acme", "")))
             .expect("create")
             .id;
         let cache = NameCache::default();

@@ -673,14 +673,7 @@ mod tests {
     fn same_json_both_ways() {
         use chrono::TimeZone;
         use poem_openapi::types::ToJSON;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(&dir.path().join("db.redb")).expect("store");
-        let admin = User {
-            id: 1,
-            role: Role::Admin,
-            active: true,
-            ..User::default()
-        };
+        let (_dir, store, admin) = super::super::test_store();
         let at = Utc
             .with_ymd_and_hms(2026, 11, 29, 15, 6, 40)
             .single()
@@ -696,7 +689,6 @@ mod tests {
             store
                 .write(Some(1), now, |tx| {
                     if i == 0 {
-                        tx.put_quietly(&admin)?;
                         crate::crm::custom::create(
                             tx,
                             &admin,

@@ -213,6 +213,23 @@ pub(crate) fn create_batch<I, R: crate::store::Record>(
     Ok(out)
 }
 
+/// A new store in a temp folder holding one active admin (id 1), for use-case tests.
+#[cfg(test)]
+pub(crate) fn test_store() -> (tempfile::TempDir, crate::store::Store, crate::access::User) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = crate::store::Store::open(&dir.path().join("db.redb")).expect("store");
+    let admin = crate::access::User {
+        id: 1,
+        role: crate::access::Role::Admin,
+        active: true,
+        ..Default::default()
+    };
+    store
+        .write(Some(1), chrono::Utc::now(), |tx| tx.put_quietly(&admin))
+        .expect("admin");
+    (dir, store, admin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::name_key;
