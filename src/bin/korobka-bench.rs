@@ -966,7 +966,7 @@ fn print_table(r: &Value) {
     );
     println!();
     let l = &r["load"];
-    println!("Bulk load (use-cases in write transactions of ~200 records, then indexing)");
+    println!("Bulk load (use-cases in write transactions of 2,000 records, then indexing)");
     println!("  companies/s            {}", f(&l["companies_per_s"]));
     println!("  contacts/s             {}", f(&l["contacts_per_s"]));
     println!(
