@@ -430,6 +430,12 @@ fn odd_input_never_errors() {
         "ß",
         "İ",
         "a\u{301}",
+        // Through the combination run: many words, many sub-words, e-mail words among names.
+        "o o o o o o o o o o o o o o o o o o",
+        "a-b-c-d-e-f-g-h-i",
+        "ole-she ром.шка",
+        "@romashka.ua олена",
+        "olena@ шев",
     ];
     for q in queries {
         let r = ix.search(q, None, 10);
@@ -441,6 +447,7 @@ fn odd_input_never_errors() {
     assert_finds(&ix, "-олена", 1);
     assert_finds(&ix, "\"олена\"", 1);
     assert_finds(&ix, "😀 олена", 1);
+    assert_finds(&ix, "@romashka.ua олена", 1);
 }
 
 #[test]
