@@ -34,10 +34,8 @@ pub struct App {
     pub events: tokio::sync::broadcast::Sender<Live>,
     /// The backups folder and the daily schedule.
     pub backups: Arc<crate::io::backups::Backups>,
-    /// Board columns' totals per stage, valid while the stage's deals do not change.
-    pub stage_totals: crate::crm::deals::TotalsCache,
-    /// Company names shown in lists, valid while no company is created, renamed or deleted.
-    pub company_names: crate::crm::companies::NameCache,
+    /// Board totals and company names kept between requests (see `crm::ReadCaches`).
+    pub caches: crate::crm::ReadCaches,
     /// Held while the app runs, so `korobka restore` refuses to replace a folder in use.
     pub _lock: crate::io::lock::DataLock,
 }
@@ -150,8 +148,7 @@ impl App {
             secure_cookies: false,
             events: tokio::sync::broadcast::channel(256).0,
             backups: crate::io::backups::Backups::new(data_dir),
-            stage_totals: Default::default(),
-            company_names: Default::default(),
+            caches: Default::default(),
             _lock: lock,
         })
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Company, Email, Messenger, Phone, check_emails, check_messengers, check_phones,
-    companies::{CompanyNames, NameCache},
+    companies::CompanyNames,
     custom::{Entity, Values, check_values},
     email_keys,
     listing::{self, Page, SortBy, SortIndexes},
@@ -353,7 +353,7 @@ pub fn list_json(
     sort: SortBy,
     cursor: Option<&str>,
     limit: usize,
-    names: &NameCache,
+    caches: &super::ReadCaches,
 ) -> Result<Vec<u8>> {
     allow(actor, Permission::ReadCrm)?;
     let only = filtered_ids(rx, f)?;
@@ -363,7 +363,7 @@ pub fn list_json(
         .iter()
         .map(|bytes| store::codec::decode_borrowed::<Stored>(bytes, "contact"))
         .collect::<Result<Vec<_>>>()?;
-    let mut names = CompanyNames::new(rx, Some(names))?;
+    let mut names = CompanyNames::new(rx, Some(&caches.company_names))?;
     let companies = stored
         .iter()
         .map(|c| names.of(c.company_id))
@@ -768,7 +768,7 @@ mod tests {
                 company_id: None,
             },
         ];
-        let cache = companies::NameCache::default();
+        let cache = super::super::ReadCaches::default();
         for f in &filters {
             for (sort, limit) in [(SortBy::Name, 50), (SortBy::CreatedDesc, 2)] {
                 let (raw, expected) = store

@@ -11,8 +11,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Company, Contact,
-    companies::CompanyNames,
+    Company, Contact, ReadCaches,
+    companies::{CompanyNames, NameCache},
     custom::{self, Entity, Values},
     listing::{decode_cursor, encode_cursor},
     money::{self, Converter, Money, parse_amount},
@@ -695,8 +695,12 @@ pub fn row(conv: &Converter, deal: Deal) -> DealRow {
 }
 
 /// Fills in the company names of rows (one read per distinct company).
-fn name_companies(rx: &ReadTransaction, rows: &mut [DealRow]) -> Result<()> {
-    let mut names = CompanyNames::new(rx, None)?;
+fn name_companies(
+    rx: &ReadTransaction,
+    names: Option<&NameCache>,
+    rows: &mut [DealRow],
+) -> Result<()> {
+    let mut names = CompanyNames::new(rx, names)?;
     for r in rows {
         r.company_name = names.of(r.deal.company_id)?.map(|n| n.to_string());
     }
@@ -707,7 +711,7 @@ pub fn get(rx: &ReadTransaction, actor: &User, id: u64, today: NaiveDate) -> Res
     allow(actor, Permission::ReadCrm)?;
     let d = store::get::<Deal>(rx, id)?.ok_or(Error::NotFound("deal"))?;
     let mut rows = [row(&Converter::new(rx, today)?, d)];
-    name_companies(rx, &mut rows)?;
+    name_companies(rx, None, &mut rows)?;
     let [r] = rows;
     Ok(r)
 }
@@ -942,7 +946,7 @@ fn descending(s: DealSort) -> bool {
 #[allow(clippy::too_many_arguments)]
 pub fn list(
     rx: &ReadTransaction,
-    cache: &TotalsCache,
+    caches: &ReadCaches,
     me: &User,
     f: &DealFilter,
     sort: DealSort,
@@ -965,7 +969,7 @@ pub fn list(
         && f.amount_max.is_none()
         && f.custom.is_empty();
     if plain && matches!(sort, DealSort::Created | DealSort::CreatedDesc) {
-        return list_by_stage_index(rx, cache, f, sort, after.as_deref(), limit, today, conv);
+        return list_by_stage_index(rx, caches, f, sort, after.as_deref(), limit, today, conv);
     }
     let rows = matching(rx, me, f, &conv)?;
     let totals = totals(&rows);
@@ -976,7 +980,7 @@ pub fn list(
         .collect();
     let (mut items, next_cursor) =
         super::listing::page_in_memory(keyed, descending(sort), after.as_deref(), limit);
-    name_companies(rx, &mut items)?;
+    name_companies(rx, Some(&caches.company_names), &mut items)?;
     Ok(DealPage {
         items,
         next_cursor,
@@ -993,7 +997,7 @@ pub fn list(
 #[allow(clippy::too_many_arguments)]
 fn list_by_stage_index(
     rx: &ReadTransaction,
-    cache: &TotalsCache,
+    caches: &ReadCaches,
     f: &DealFilter,
     sort: DealSort,
     after: Option<&[u8]>,
@@ -1011,7 +1015,7 @@ fn list_by_stage_index(
     let rates = conv.signature();
     let mut parts = Vec::with_capacity(stages.len());
     for s in &stages {
-        parts.push(cache.stage(rx, s.id, &conv, &rates)?);
+        parts.push(caches.stage_totals.stage(rx, s.id, &conv, &rates)?);
     }
     let totals = merge_totals(&parts);
     let desc = sort == DealSort::CreatedDesc;
@@ -1032,7 +1036,7 @@ fn list_by_stage_index(
             items.push(row(&conv, d));
         }
     }
-    name_companies(rx, &mut items)?;
+    name_companies(rx, Some(&caches.company_names), &mut items)?;
     Ok(DealPage {
         next_cursor: if more {
             ids.last().map(|id| encode_cursor(&id.to_be_bytes()))
@@ -1117,7 +1121,7 @@ pub struct Board {
 /// most recently moved cards.
 pub fn board(
     rx: &ReadTransaction,
-    cache: &TotalsCache,
+    caches: &ReadCaches,
     me: &User,
     pipeline_id: u64,
     f: &DealFilter,
@@ -1131,11 +1135,11 @@ pub fn board(
     if f.responsible_id.is_none() && !f.mine && f.company_id.is_none() && f.custom.is_empty() {
         // The whole column from the stage/amount index; only the shown cards are read.
         let deals = rx.open_table(tables::DEALS).ctx("open deals")?;
-        let mut company_names = CompanyNames::new(rx, None)?;
+        let mut company_names = CompanyNames::new(rx, Some(&caches.company_names))?;
         let mut columns = Vec::new();
         let rates = conv.signature();
         for stage in pipeline.stages.clone() {
-            let t = cache.stage(rx, stage.id, &conv, &rates)?;
+            let t = caches.stage_totals.stage(rx, stage.id, &conv, &rates)?;
             let count = t.count();
             let mut cards = Vec::new();
             for e in stage_entries(rx, stage.id, Some(limit))? {
@@ -1170,7 +1174,7 @@ pub fn board(
     for r in rows {
         by_stage.entry(r.deal.stage_id).or_default().push(r);
     }
-    let mut company_names = CompanyNames::new(rx, None)?;
+    let mut company_names = CompanyNames::new(rx, Some(&caches.company_names))?;
     let mut columns = Vec::new();
     for stage in stages_of(rx, pipeline_id)? {
         let mut rows = by_stage.remove(&stage.id).unwrap_or_default();

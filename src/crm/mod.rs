@@ -213,6 +213,16 @@ pub(crate) fn create_batch<I, R: crate::store::Record>(
     Ok(out)
 }
 
+/// What lists and boards keep in memory between requests, each entry valid while a generation
+/// stored in redb (and bumped by every writer in the writing transaction) is unchanged.
+#[derive(Default)]
+pub struct ReadCaches {
+    /// Board columns' totals per stage.
+    pub stage_totals: deals::TotalsCache,
+    /// Company names shown in rows and cards.
+    pub company_names: companies::NameCache,
+}
+
 /// A new store in a temp folder holding one active admin (id 1), for use-case tests.
 #[cfg(test)]
 pub(crate) fn test_store() -> (tempfile::TempDir, crate::store::Store, crate::access::User) {

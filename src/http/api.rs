@@ -714,7 +714,7 @@ impl Api {
                 sort.0.unwrap_or_default(),
                 cursor.0.as_deref(),
                 limit.0.unwrap_or(DEFAULT_PAGE) as usize,
-                &self.app.company_names,
+                &self.app.caches,
             )
         })?;
         Ok(RawJson::new(json))

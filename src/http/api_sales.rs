@@ -707,7 +707,7 @@ impl SalesApi {
         Ok(Json(self.app.store.read(|rx| {
             deals::list(
                 rx,
-                &self.app.stage_totals,
+                &self.app.caches,
                 &me,
                 &f,
                 sort.0.unwrap_or_default(),
@@ -841,7 +841,7 @@ impl SalesApi {
         Ok(Json(self.app.store.read(|rx| {
             deals::board(
                 rx,
-                &self.app.stage_totals,
+                &self.app.caches,
                 &me,
                 id.0,
                 &f,

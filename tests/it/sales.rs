@@ -370,6 +370,44 @@ fn a_lead_becomes_a_deal_with_an_existing_company_found_as_a_duplicate() {
     let deal = &v["deal"];
     assert_eq!(deal["title"], "Реклама на keddr.com");
     assert_eq!(deal["company_id"], id(&romashka));
+    // Its card and its row show the company's name (kept in memory between requests), and a
+    // rename shows at once.
+    let card_company = |admin: &Client| {
+        let board = admin.ok(&format!("/api/v1/pipelines/{}/board", deal["pipeline_id"]));
+        let card = board["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["cards"].as_array().unwrap().iter())
+            .find(|c| c["id"] == deal["id"])
+            .cloned()
+            .unwrap();
+        let rows = admin.ok(&format!(
+            "/api/v1/deals?pipeline_id={}&limit=100",
+            deal["pipeline_id"]
+        ));
+        let row = rows["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == deal["id"])
+            .cloned()
+            .unwrap();
+        (card["company_name"].clone(), row["company_name"].clone())
+    };
+    assert_eq!(
+        card_company(&admin),
+        (json!("ТОВ Ромашка"), json!("ТОВ Ромашка"))
+    );
+    let (st, _) = admin.put(
+        &format!("/api/v1/companies/{}", id(&romashka)),
+        json!({"name": "ТОВ Ромашка Медіа"}),
+    );
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(
+        card_company(&admin),
+        (json!("ТОВ Ромашка Медіа"), json!("ТОВ Ромашка Медіа"))
+    );
     assert_eq!(deal["amount"], "500.00");
     assert_eq!(deal["currency"], "USD");
     assert_eq!(deal["base_amount"], "20625.00");
