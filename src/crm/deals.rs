@@ -225,30 +225,15 @@ impl TotalsCache {
 
 /// Totals of several stages together (the base totals are sums of rounded amounts, so they add).
 fn merge_totals(parts: &[Totals]) -> Totals {
-    let mut by: BTreeMap<String, (Decimal, u64)> = BTreeMap::new();
-    let mut base_total = Decimal::ZERO;
-    let mut unconverted = 0;
+    let mut tally = Tally::default();
     for t in parts {
         for c in &t.by_currency {
-            let e = by.entry(c.currency.clone()).or_insert((Decimal::ZERO, 0));
-            e.0 += c.amount.0;
-            e.1 += c.count;
+            tally.add(&c.currency, c.amount.0, c.count);
         }
-        base_total += t.base_total.0;
-        unconverted += t.unconverted;
+        tally.base_total += t.base_total.0;
+        tally.unconverted += t.unconverted;
     }
-    Totals {
-        by_currency: by
-            .into_iter()
-            .map(|(currency, (amount, count))| CurrencyTotal {
-                currency,
-                amount: Money::new(amount),
-                count,
-            })
-            .collect(),
-        base_total: Money::new(base_total),
-        unconverted,
-    }
+    tally.into_totals()
 }
 
 impl Totals {
@@ -865,29 +850,49 @@ fn totals(rows: &[DealRow]) -> Totals {
 /// Per-currency totals and the base total of (currency, amount, converted amount) items: the
 /// converted amounts are already rounded, so the base total is the sum of what lines show.
 fn sum_up<'a>(items: impl Iterator<Item = (&'a str, Decimal, Option<Decimal>)>) -> Totals {
-    let mut by: BTreeMap<String, (Decimal, u64)> = BTreeMap::new();
-    let mut base_total = Decimal::ZERO;
-    let mut unconverted = 0;
+    let mut tally = Tally::default();
     for (currency, amount, base) in items {
-        let e = by.entry(currency.to_string()).or_insert((Decimal::ZERO, 0));
-        e.0 += amount;
-        e.1 += 1;
+        tally.add(currency, amount, 1);
         match base {
-            Some(a) => base_total += a,
-            None => unconverted += 1,
+            Some(a) => tally.base_total += a,
+            None => tally.unconverted += 1,
         }
     }
-    Totals {
-        by_currency: by
-            .into_iter()
-            .map(|(currency, (amount, count))| CurrencyTotal {
-                currency,
-                amount: Money::new(amount),
-                count,
-            })
-            .collect(),
-        base_total: Money::new(base_total),
-        unconverted,
+    tally.into_totals()
+}
+
+/// [`Totals`] being added up: amount and count per currency, the base total, the unconverted.
+#[derive(Default)]
+struct Tally {
+    by: BTreeMap<String, (Decimal, u64)>,
+    base_total: Decimal,
+    unconverted: u64,
+}
+
+impl Tally {
+    fn add(&mut self, currency: &str, amount: Decimal, count: u64) {
+        let e = self
+            .by
+            .entry(currency.to_string())
+            .or_insert((Decimal::ZERO, 0));
+        e.0 += amount;
+        e.1 += count;
+    }
+
+    fn into_totals(self) -> Totals {
+        Totals {
+            by_currency: self
+                .by
+                .into_iter()
+                .map(|(currency, (amount, count))| CurrencyTotal {
+                    currency,
+                    amount: Money::new(amount),
+                    count,
+                })
+                .collect(),
+            base_total: Money::new(self.base_total),
+            unconverted: self.unconverted,
+        }
     }
 }
 
