@@ -78,15 +78,8 @@ pub fn page<R: Record>(
     limit: usize,
     only: Option<Vec<u64>>,
 ) -> Result<Page<R>> {
-    let raw = page_raw(rx, idx, sort, cursor, limit, only)?;
-    Ok(Page {
-        items: raw
-            .items
-            .iter()
-            .map(|bytes| store::codec::decode(bytes, R::NAME))
-            .collect::<Result<_>>()?,
-        next_cursor: raw.next_cursor,
-        total: raw.total,
+    page_with(rx, idx, sort, cursor, limit, only, |bytes, decoded| {
+        decoded.map_or_else(|| store::codec::decode(bytes, R::NAME), Ok)
     })
 }
 
@@ -100,6 +93,22 @@ pub fn page_raw<R: Record>(
     limit: usize,
     only: Option<Vec<u64>>,
 ) -> Result<Page<Vec<u8>>> {
+    page_with(rx, idx, sort, cursor, limit, only, |bytes, _| {
+        Ok(bytes.to_vec())
+    })
+}
+
+/// The page of [`page`], each record made into an item by `item` from its stored bytes and,
+/// when the record had to be decoded for its sort key, the decoded record.
+fn page_with<R: Record, T>(
+    rx: &ReadTransaction,
+    idx: &SortIndexes<R>,
+    sort: SortBy,
+    cursor: Option<&str>,
+    limit: usize,
+    only: Option<Vec<u64>>,
+    mut item: impl FnMut(&[u8], Option<R>) -> Result<T>,
+) -> Result<Page<T>> {
     let limit = limit.clamp(1, MAX_LIMIT);
     let after = decode_cursor(cursor)?;
     let desc = sort.descending();
@@ -120,7 +129,7 @@ pub fn page_raw<R: Record>(
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(v) = table.get(id).ctx(R::NAME)? {
-                items.push(v.value().to_vec());
+                items.push(item(v.value(), None)?);
             }
         }
         return Ok(Page {
@@ -131,19 +140,22 @@ pub fn page_raw<R: Record>(
     };
     // Filtered: the set is small (one manager's or one company's records): sort in memory.
     let total = ids.len() as u64;
+    let sort_key: Option<fn(&R) -> Vec<u8>> = match sort {
+        SortBy::Name | SortBy::NameDesc => Some(idx.name_key),
+        SortBy::Updated | SortBy::UpdatedDesc => Some(idx.updated_key),
+        SortBy::Created | SortBy::CreatedDesc => None,
+    };
     let mut keyed = Vec::with_capacity(ids.len());
     for id in ids {
         if let Some(v) = table.get(id).ctx(R::NAME)? {
-            let key = match sort {
-                SortBy::Name | SortBy::NameDesc => {
-                    (idx.name_key)(&store::codec::decode::<R>(v.value(), R::NAME)?)
+            let (key, decoded) = match sort_key {
+                Some(key_of) => {
+                    let r: R = store::codec::decode(v.value(), R::NAME)?;
+                    (key_of(&r), Some(r))
                 }
-                SortBy::Updated | SortBy::UpdatedDesc => {
-                    (idx.updated_key)(&store::codec::decode::<R>(v.value(), R::NAME)?)
-                }
-                SortBy::Created | SortBy::CreatedDesc => id.to_be_bytes().to_vec(),
+                None => (id.to_be_bytes().to_vec(), None),
             };
-            keyed.push((key, v.value().to_vec()));
+            keyed.push((key, item(v.value(), decoded)?));
         }
     }
     let (items, next_cursor) = page_in_memory(keyed, desc, after.as_deref(), limit);
