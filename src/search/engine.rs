@@ -403,17 +403,21 @@ impl SearchIndex {
             Some(names) => query::filter_kinds(q, self.fields.kind, names),
             None => q,
         };
-        if let Some(tiers) = query::tiers(&self.fields, q) {
-            let tiers = tiers.into_iter().map(|(w, q)| (w, only_kinds(q))).collect();
-            return self.run_tiers(tiers, limit);
-        }
-        if let Some(mut plan) = query::plan(&self.fields, q) {
-            if let Some(names) = &names {
-                plan.require(query::any_kind(self.fields.kind, names));
+        if let Some(plan) = query::plan(&self.fields, q) {
+            match plan.into_tiers() {
+                Ok(tiers) => {
+                    let tiers = tiers.into_iter().map(|(w, q)| (w, only_kinds(q))).collect();
+                    return self.run_tiers(tiers, limit);
+                }
+                Err(mut plan) => {
+                    if let Some(names) = &names {
+                        plan.require(query::any_kind(self.fields.kind, names));
+                    }
+                    let searcher = self.reader.searcher();
+                    let top = self.run_plan(&searcher, &plan, limit)?;
+                    return self.load_hits(&searcher, top);
+                }
             }
-            let searcher = self.reader.searcher();
-            let top = self.run_plan(&searcher, &plan, limit)?;
-            return self.load_hits(&searcher, top);
         }
         let Some(query) = query::build(&self.fields, q) else {
             return Ok(Vec::new());

@@ -80,32 +80,10 @@ pub(crate) fn build(f: &Fields, input: &str) -> Option<BoxQuery> {
     }
 }
 
-/// The matches of [`build`] as tiers of equal score, best first, for the inputs where a
-/// document's score is the weight of the best alternative it matches: one word with at most one
-/// sub-word (a name, a prefix, a phone, most e-mail parts). The top hits are then the first
-/// documents of the best tiers, in index order — what [`build`]'s top-N gives too (ties go to
-/// the lower document address) — without scoring every match of a common prefix.
-/// `None` for other inputs (several words add their scores up).
+/// [`plan`] as tiers when it is one (see [`Plan::into_tiers`]).
+#[cfg(test)]
 pub(crate) fn tiers(f: &Fields, input: &str) -> Option<Vec<(f32, BoxQuery)>> {
-    let mut given = input
-        .split_whitespace()
-        .filter(|raw| raw.chars().any(char::is_alphanumeric));
-    let raw = given.next()?;
-    if given.next().is_some()
-        || (input.contains(char::is_whitespace) && as_phone_query(input.trim()).is_some())
-    {
-        return None;
-    }
-    let mut alts = word_alternatives(f, raw);
-    match sub_words(raw).as_slice() {
-        [] => {}
-        [w] => alts.extend(sub_word_alternatives(f, w)),
-        _ => return None,
-    }
-    if alts.is_empty() {
-        return None;
-    }
-    Some(grouped(alts))
+    plan(f, input)?.into_tiers().ok()
 }
 
 /// Alternatives grouped by weight, best first: one query (a union if several) per weight.
@@ -134,9 +112,7 @@ fn grouped(mut alts: Vec<(f32, BoxQuery)>) -> Vec<(f32, BoxQuery)> {
 /// a word beyond it is left to [`build`].
 const MAX_WORD_CHOICES: usize = 512;
 
-/// [`build`]'s query as combinations, for inputs [`tiers`] does not take (several words, or a
-/// word of several sub-words like "olena.shevchenko" or "kvitka-shop"): each word is a
-/// dimension listing its choices best first, a choice being a weight and the leaves a document
+/// [`build`]'s query as combinations: each word is a dimension listing its choices best first, a choice being a weight and the leaves a document
 /// must all match; a document's score is the sum over the words of the weight of the best
 /// choice it matches — what [`build`] scores. The caller runs combinations of one choice per
 /// word in descending total and stops at the limit (see `SearchIndex::run_plan`).
@@ -214,6 +190,27 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// The plan as tiers of equal score, best first, when it is one word whose choices are one
+    /// query each (a name, a prefix, a phone, an e-mail or a piece of one): a document's score
+    /// is then the weight of the best tier it matches, so the top hits are the first documents
+    /// of the best tiers in index order — what [`build`]'s top-N gives too (ties go to the lower
+    /// document address) — without reading every match of a common prefix
+    /// (`SearchIndex::run_tiers`). Otherwise the plan back (several words add their scores up;
+    /// a word of several sub-words needs them all).
+    pub fn into_tiers(self) -> Result<Vec<(f32, BoxQuery)>, Plan> {
+        if self.dims.len() != 1 || self.dims[0].iter().any(|c| c.leaves.len() != 1) {
+            return Err(self);
+        }
+        let mut queries: Vec<Option<BoxQuery>> =
+            self.leaves.into_iter().map(|l| Some(l.query)).collect();
+        Ok(self
+            .dims
+            .into_iter()
+            .flatten()
+            .filter_map(|c| Some((c.weight, queries[c.leaves[0]].take()?)))
+            .collect())
+    }
+
     fn leaf(&mut self, query: BoxQuery) -> usize {
         let cheap = is_terms(query.as_ref());
         self.leaves.push(Leaf { query, cheap });
