@@ -3,6 +3,8 @@
 
 pub mod access;
 pub mod app;
+#[cfg(test)]
+mod architecture;
 pub mod check;
 pub mod cli;
 pub mod clock;
