@@ -17,9 +17,6 @@ use crate::{
     store::{Store, Tx},
 };
 
-pub const DB_FILE: &str = "korobka.redb";
-pub const INDEX_DIR: &str = "index";
-
 pub struct App {
     pub data_dir: PathBuf,
     pub store: Arc<Store>,
@@ -113,7 +110,7 @@ impl App {
             .map_err(|e| Error::Storage(format!("create {}: {e}", data_dir.display())))?;
         let lock = crate::io::lock::DataLock::acquire(data_dir)?;
         let store = Arc::new(Store::open_migrating(
-            &data_dir.join(DB_FILE),
+            &crate::paths::db(data_dir),
             |s, from, to| crate::io::backups::before_migration(s, data_dir, from, to),
         )?);
         let now = opts.clock.now();
@@ -125,7 +122,7 @@ impl App {
             auth::purge_sessions(tx)?;
             Ok(())
         })?;
-        let (index, rebuilt) = SearchIndex::open(&data_dir.join(INDEX_DIR))
+        let (index, rebuilt) = SearchIndex::open(&crate::paths::index(data_dir))
             .map_err(|e| Error::Search(e.to_string()))?;
         let index = Arc::new(index);
         if rebuilt || indexer::needs_rebuild(&store, &index)? {
@@ -171,5 +168,48 @@ impl App {
                 .map_err(|e| Error::Internal(format!("write task: {e}")))??;
         self.publish_signals(signals);
         Ok(out)
+    }
+
+    /// One pass of the work scheduler: reminders and overdue tasks (one transaction, only when
+    /// something is due), then the mail queue.
+    pub async fn work_tick(self: &Arc<Self>) -> Result<()> {
+        let now = self.now();
+        if self
+            .store
+            .read(|rx| crate::work::scheduler::anything_due(rx, now))?
+        {
+            self.write(None, crate::work::scheduler::fire_due).await?;
+        }
+        let (settings, due) = self.store.read(|rx| {
+            Ok((
+                crate::work::mail::stored(rx)?,
+                crate::work::mail::due(rx, now, 20)?,
+            ))
+        })?;
+        for m in due {
+            let result = crate::work::mail::send(&settings, &m.to, &m.subject, &m.body).await;
+            let id = m.id;
+            self.write(None, move |tx| crate::work::mail::mark(tx, id, result))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The work scheduler: a tick at start (what fell due while the server was down fires
+    /// then, once), then one a second until `stop`. Time comes from the app's clock, so tests
+    /// move the clock instead of sleeping.
+    pub async fn run_work(self: Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
+        loop {
+            if let Err(e) = self.work_tick().await {
+                tracing::warn!("work scheduler: {e}");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                _ = stop.changed() => return,
+            }
+            if *stop.borrow() {
+                return;
+            }
+        }
     }
 }

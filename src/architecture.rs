@@ -31,7 +31,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Work hangs off CRM records (targets) and hears CRM changes through store events.
     (
         "work",
-        &["crm", "access", "store", "search", "error", "validate", "clock"],
+        &[
+            "crm", "access", "store", "search", "error", "validate", "clock",
+        ],
     ),
     // Moving data in and out reads every area's records.
     (
@@ -53,7 +55,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
 /// Why an edge is refused, for the failure message.
 fn reason(from: &str, to: &str) -> &'static str {
     match (from, to) {
-        ("crm", "work") => "the feed hears crm through store events (tx.emit), crm never calls work",
+        ("crm", "work") => {
+            "the feed hears crm through store events (tx.emit), crm never calls work"
+        }
         ("search", _) => "search builds documents through the interface the areas implement",
         ("access", _) => "access decides from plain facts the areas hand it",
         ("store", _) => "the store is generic: it knows no area",
@@ -162,7 +166,12 @@ fn violations(src_dir: &Path) -> Vec<String> {
         let first = rel
             .components()
             .next()
-            .map(|c| c.as_os_str().to_string_lossy().trim_end_matches(".rs").to_string())
+            .map(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .trim_end_matches(".rs")
+                    .to_string()
+            })
             .unwrap_or_default();
         let Some((_, allowed)) = ALLOWED.iter().find(|(m, _)| *m == first) else {
             continue; // the top (app, cli, demo, check, lib, main, bin)
@@ -193,7 +202,11 @@ mod tests {
     fn imports_follow_the_table_of_layers() {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let bad = violations(&src);
-        assert!(bad.is_empty(), "imports against the layers:\n{}", bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "imports against the layers:\n{}",
+            bad.join("\n")
+        );
     }
 
     #[test]
@@ -214,10 +227,17 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let crm = dir.path().join("crm");
         fs::create_dir_all(&crm).expect("mkdir");
-        fs::write(crm.join("deals.rs"), "use crate::work::feed;\nuse crate::store::Tx;\n")
-            .expect("write");
+        fs::write(
+            crm.join("deals.rs"),
+            "use crate::work::feed;\nuse crate::store::Tx;\n",
+        )
+        .expect("write");
         let bad = violations(dir.path());
         assert_eq!(bad.len(), 1, "{bad:?}");
-        assert!(bad[0].starts_with("crm → work is not allowed"), "{}", bad[0]);
+        assert!(
+            bad[0].starts_with("crm → work is not allowed"),
+            "{}",
+            bad[0]
+        );
     }
 }

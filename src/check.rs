@@ -89,7 +89,7 @@ fn check_sort_index(
 
 pub fn run(data_dir: &Path) -> Result<Report> {
     let mut rep = Report::default();
-    let store = Store::open(&data_dir.join(crate::app::DB_FILE))?;
+    let store = Store::open(&crate::paths::db(data_dir))?;
     let (pending, outbox_seq, searchable) = store.read(|rx| {
         check_records::<User>(rx, &mut rep)?;
         check_records::<Department>(rx, &mut rep)?;
@@ -187,7 +187,7 @@ pub fn run(data_dir: &Path) -> Result<Report> {
         ))
     })?;
     crate::io::backups::check_lines(data_dir, &mut rep.lines, &mut rep.problems);
-    let index = crate::search::IndexProbe::open(&data_dir.join(crate::app::INDEX_DIR))
+    let index = crate::search::IndexProbe::open(&crate::paths::index(data_dir))
         .map_err(|e| crate::error::Error::Search(e.to_string()))?;
     let applied = index.applied_seq();
     rep.lines.push(format!(

@@ -321,7 +321,7 @@ async fn shutdown_signal() {
 }
 
 fn user(data: &Path, cmd: UserCommand) -> Result<(), Error> {
-    let store = Store::open(&data.join(crate::app::DB_FILE))?;
+    let store = Store::open(&crate::paths::db(&data))?;
     let now = SystemClock.now();
     match cmd {
         UserCommand::Add {
@@ -390,8 +390,8 @@ fn explain(e: Error) -> Error {
 }
 
 fn reindex(data: &Path) -> Result<(), Error> {
-    let store = Store::open(&data.join(crate::app::DB_FILE))?;
-    let (index, _) = SearchIndex::open(&data.join(crate::app::INDEX_DIR)).map_err(|e| {
+    let store = Store::open(&crate::paths::db(&data))?;
+    let (index, _) = SearchIndex::open(&crate::paths::index(&data)).map_err(|e| {
         Error::Search(format!(
             "{e} (is the server running? stop it first: it rebuilds a broken index by itself at start)"
         ))
@@ -406,7 +406,7 @@ fn reindex(data: &Path) -> Result<(), Error> {
 }
 
 fn check(data: &Path) -> Result<(), Error> {
-    if !data.join(crate::app::DB_FILE).exists() {
+    if !crate::paths::db(&data).exists() {
         return Err(Error::BadRequest(format!(
             "{} holds no Korobka data",
             data.display()

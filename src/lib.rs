@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod io;
+pub mod paths;
 pub mod search;
 pub mod store;
 pub mod validate;

@@ -38,9 +38,10 @@ use korobka::{
         auth::{self, NewToken},
         users,
     },
-    app::{App, DB_FILE, INDEX_DIR, OpenOptions},
+    app::{App, OpenOptions},
     crm::{Contact, pipelines::Pipeline},
     demo::{self, Scale},
+    paths::{DB_FILE, INDEX_DIR},
     search::{DocKind, SearchIndex, indexer},
     store::{self, tables},
 };

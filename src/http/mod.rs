@@ -263,7 +263,7 @@ pub async fn serve_acceptor(
         app.data_dir.clone(),
         stop_rx.clone(),
     ));
-    let work = tokio::spawn(crate::work::scheduler::run(app.clone(), stop_rx));
+    let work = tokio::spawn(app.clone().run_work(stop_rx));
     let result = poem::Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(routes(app), shutdown, Some(Duration::from_secs(10)))
         .await;

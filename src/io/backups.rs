@@ -16,7 +16,6 @@ use sha2::{Digest, Sha256};
 use super::{
     archive::{self, Archive, Manifest},
     progress::{Progress, Quiet},
-    restore::BACKUPS_DIR,
 };
 use crate::{
     error::{Error, Result},
@@ -131,7 +130,7 @@ pub struct Backups {
 impl Backups {
     pub fn new(data_dir: &Path) -> Arc<Backups> {
         Arc::new(Backups {
-            dir: data_dir.join(BACKUPS_DIR),
+            dir: crate::paths::backups(data_dir),
             schedule: Mutex::new(Schedule::default()),
             busy: Mutex::new(()),
         })

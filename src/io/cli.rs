@@ -10,7 +10,7 @@ use super::{
     progress::Terminal,
     restore,
 };
-use crate::{app::DB_FILE, error::Error, store::Store};
+use crate::{error::Error, paths, store::Store};
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct ScheduleArgs {
@@ -53,13 +53,13 @@ fn mib(bytes: u64) -> String {
 }
 
 pub fn backup(data: &Path, file: Option<&Path>) -> Result<(), Error> {
-    if !data.join(DB_FILE).exists() {
+    if !paths::db(data).exists() {
         return Err(Error::BadRequest(format!(
             "{} holds no Korobka data",
             data.display()
         )));
     }
-    let store = Store::open(&data.join(DB_FILE))?;
+    let store = Store::open(&paths::db(data))?;
     let started = std::time::Instant::now();
     let mut progress = Terminal::new();
     let (path, manifest) = match file {

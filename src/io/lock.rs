@@ -10,7 +10,7 @@ use std::{
 
 use crate::error::{Error, Result};
 
-pub const LOCK_FILE: &str = "korobka.lock";
+pub use crate::paths::LOCK_FILE;
 
 /// Held while the data folder is in use; released on drop (or when the process dies).
 #[derive(Debug)]

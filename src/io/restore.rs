@@ -20,14 +20,13 @@ use super::{
     registry::registry,
 };
 use crate::{
-    app::{DB_FILE, INDEX_DIR},
     error::{Ctx, Error, Result},
+    paths::{self, BACKUPS_DIR},
     search::{SearchIndex, indexer},
     store::{self, Store, tables},
 };
 
 /// The folder that scheduled and manual backups go to; it moves into the restored folder.
-pub const BACKUPS_DIR: &str = "backups";
 
 #[derive(Debug)]
 pub struct Restored {
@@ -95,7 +94,7 @@ fn build(
     now: DateTime<Utc>,
     progress: &mut dyn Progress,
 ) -> Result<u64> {
-    let store = Store::open(&dir.join(DB_FILE))?;
+    let store = Store::open(&paths::db(&dir))?;
     let reg = registry();
     let manifest = archive.manifest.clone();
     let total = manifest.counts.values().sum::<u64>();
@@ -199,7 +198,7 @@ fn build(
         }
         Ok(())
     })?;
-    let (index, _) = SearchIndex::open(&dir.join(INDEX_DIR))
+    let (index, _) = SearchIndex::open(&paths::index(&dir))
         .map_err(|e| Error::Search(format!("create the search index: {e}")))?;
     let docs = indexer::reindex(&store, &index)?;
     drop(index);
@@ -309,9 +308,9 @@ fn swap(data_dir: &Path, tmp: &Path, now: DateTime<Utc>) -> Result<Option<PathBu
 
 /// The swapped-in folder opens: the store (schema) and the search index.
 fn reopen(data_dir: &Path) -> Result<()> {
-    let store = Store::open(&data_dir.join(DB_FILE))?;
+    let store = Store::open(&paths::db(data_dir))?;
     let (index, rebuilt) =
-        SearchIndex::open(&data_dir.join(INDEX_DIR)).map_err(|e| Error::Search(e.to_string()))?;
+        SearchIndex::open(&paths::index(data_dir)).map_err(|e| Error::Search(e.to_string()))?;
     if rebuilt || indexer::needs_rebuild(&store, &index)? {
         return Err(Error::Search(
             "the rebuilt search index did not survive the move".into(),
