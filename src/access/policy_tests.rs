@@ -164,7 +164,10 @@ fn a_task_is_seen_by_its_people_and_admins_only() {
     let u = member();
     for who in ["creator", "responsible", "participant", "observer"] {
         assert!(u.may(Entity::Task, Action::Read, &task(who)), "{who}");
-        assert!(u.must_see(Entity::Task, &task(who), "task").is_ok(), "{who}");
+        assert!(
+            u.must_see(Entity::Task, &task(who), "task").is_ok(),
+            "{who}"
+        );
     }
     assert!(!u.may(Entity::Task, Action::Read, &task("stranger")));
     assert!(matches!(
@@ -264,11 +267,19 @@ fn a_post_reaches_its_department_and_the_ones_below() {
     };
     assert!(kyiv.may(Entity::Post, Action::Read, &post_to(None, OTHER)));
     assert!(kyiv.may(Entity::Post, Action::Read, &post_to(Some(SALES), OTHER)));
-    assert!(kyiv.may(Entity::Post, Action::Read, &post_to(Some(SALES_KYIV), OTHER)));
+    assert!(kyiv.may(
+        Entity::Post,
+        Action::Read,
+        &post_to(Some(SALES_KYIV), OTHER)
+    ));
     assert!(!kyiv.may(Entity::Post, Action::Read, &post_to(Some(EDITORS), OTHER)));
     // The head office (sales) does not read what was posted to a department below it.
     let head = Grants::new(&user(ME, Role::User, true), vec![SALES]);
-    assert!(!head.may(Entity::Post, Action::Read, &post_to(Some(SALES_KYIV), OTHER)));
+    assert!(!head.may(
+        Entity::Post,
+        Action::Read,
+        &post_to(Some(SALES_KYIV), OTHER)
+    ));
     // Nobody's department: only posts to everyone.
     assert!(!member().may(Entity::Post, Action::Read, &post_to(Some(SALES), OTHER)));
     // Its author and admins always read it.
@@ -331,7 +342,11 @@ fn only_admins_open_someone_elses_agenda() {
 fn the_last_active_admin_stays_an_admin() {
     let a = user(1, Role::Admin, true);
     // Losing the role or the account, when nobody else is admin: refused.
-    for (role, active) in [(Role::User, true), (Role::Admin, false), (Role::User, false)] {
+    for (role, active) in [
+        (Role::User, true),
+        (Role::Admin, false),
+        (Role::User, false),
+    ] {
         assert!(matches!(
             keep_an_admin(&a, role, active, 1),
             Err(Error::Conflict(_))
@@ -353,7 +368,13 @@ fn the_department_chain_is_read_upwards_and_survives_a_cycle() {
     let now = chrono::Utc::now();
     store
         .write(None, now, |tx| {
-            for (id, parent) in [(1, None), (2, Some(1)), (3, Some(2)), (7, Some(8)), (8, Some(7))] {
+            for (id, parent) in [
+                (1, None),
+                (2, Some(1)),
+                (3, Some(2)),
+                (7, Some(8)),
+                (8, Some(7)),
+            ] {
                 tx.insert(&Department {
                     id,
                     name: format!("d{id}"),
@@ -369,12 +390,15 @@ fn the_department_chain_is_read_upwards_and_survives_a_cycle() {
             assert_eq!(departments::chain(rx, Some(3))?, vec![3, 2, 1]);
             assert_eq!(departments::chain(rx, None)?, Vec::<u64>::new());
             assert_eq!(departments::chain(rx, Some(7))?, vec![7, 8]);
-            let g = Grants::load(rx, &User {
-                id: ME,
-                active: true,
-                department_id: Some(3),
-                ..User::default()
-            })?;
+            let g = Grants::load(
+                rx,
+                &User {
+                    id: ME,
+                    active: true,
+                    department_id: Some(3),
+                    ..User::default()
+                },
+            )?;
             let to_top = Facts {
                 audience: Some(1),
                 ..Facts::default()

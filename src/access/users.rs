@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::policy::{Permission, allow, keep_an_admin};
 use crate::{
-    error::{Ctx, Error, Problems, Result},
+    error::{Ctx, Problems, Result},
     store::{self, Kind, Record, Tx, tables},
     validate,
 };

@@ -817,9 +817,11 @@ impl WorkApi {
     async fn agenda(&self, req: &Request, user_id: Query<Option<u64>>) -> ApiResult<Json<Agenda>> {
         let me = self.me(req).await?;
         let now = self.app.now();
-        Ok(Json(self.app.store.read(|rx| {
-            agenda::agenda_of(rx, &me, user_id.0, now)
-        })?))
+        Ok(Json(
+            self.app
+                .store
+                .read(|rx| agenda::agenda_of(rx, &me, user_id.0, now))?,
+        ))
     }
 
     /// Overdue and today's counts for the navigation, and unread notifications.
