@@ -34,6 +34,7 @@ pub enum Error {
     StageNotEmpty(String),
     #[error("status not empty: {0}")]
     StatusNotEmpty(String),
+    /// Refused by the access policy; the text names the rule. Only `src/access` makes it.
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("not signed in")]
@@ -63,7 +64,19 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// How a refusal of the access policy is titled for a client (status 403, code `forbidden`).
+pub const REFUSAL_TITLE: &str = "Forbidden";
+
 impl Error {
+    /// Splits off a refusal of the access policy: `Ok(the rule that refused)`, or the error
+    /// itself back. Lets the HTTP layer map refusals without naming them.
+    pub fn into_refusal(self) -> Result<String, Error> {
+        match self {
+            Error::Forbidden(why) => Ok(why),
+            other => Err(other),
+        }
+    }
+
     pub fn field(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
         Error::Validation(vec![FieldError::new(field, code, message)])
     }

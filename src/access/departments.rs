@@ -128,3 +128,36 @@ pub fn list(rx: &ReadTransaction) -> Result<Vec<Department>> {
     all.sort_by_key(|d| d.name.to_lowercase());
     Ok(all)
 }
+
+/// Reads departments from a read snapshot or from inside a write transaction, so the policy
+/// can learn where a user sits in the tree from either.
+pub trait Source {
+    fn department(&self, id: u64) -> Result<Option<Department>>;
+}
+
+impl Source for ReadTransaction {
+    fn department(&self, id: u64) -> Result<Option<Department>> {
+        store::get::<Department>(self, id)
+    }
+}
+
+impl Source for Tx {
+    fn department(&self, id: u64) -> Result<Option<Department>> {
+        self.get::<Department>(id)
+    }
+}
+
+/// A department and every department above it, nearest first (empty for none). A broken
+/// tree (a cycle written before cycles were refused) stops after 64 steps.
+pub fn chain(src: &impl Source, dept: Option<u64>) -> Result<Vec<u64>> {
+    let mut out = Vec::new();
+    let mut cur = dept;
+    while let Some(d) = cur {
+        if out.contains(&d) || out.len() >= 64 {
+            break;
+        }
+        out.push(d);
+        cur = src.department(d)?.and_then(|x| x.parent_id);
+    }
+    Ok(out)
+}

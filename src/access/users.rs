@@ -5,9 +5,9 @@ use poem_openapi::{Enum, Object};
 use redb::{ReadTransaction, ReadableTable};
 use serde::{Deserialize, Serialize};
 
-use super::policy::{Permission, allow};
+use super::policy::{Permission, allow, keep_an_admin};
 use crate::{
-    error::{Ctx, Error, Problems, Result},
+    error::{Ctx, Problems, Result},
     store::{self, Kind, Record, Tx, tables},
     validate,
 };
@@ -246,13 +246,7 @@ pub fn update(tx: &mut Tx, actor: &User, id: u64, input: UserUpdate) -> Result<U
     let time_zone = validate::time_zone(&mut p, "time_zone", &input.time_zone);
     check_department(tx, &mut p, input.department_id)?;
     p.finish()?;
-    let loses_admin =
-        old.role == Role::Admin && old.active && (input.role != Role::Admin || !input.active);
-    if loses_admin && active_admins(tx)? <= 1 {
-        return Err(Error::Conflict(
-            "this is the last active admin: make someone else admin first".into(),
-        ));
-    }
+    keep_an_admin(&old, input.role, input.active, active_admins(tx)?)?;
     let new = User {
         name,
         email,
@@ -289,6 +283,12 @@ pub fn update_profile(tx: &mut Tx, me: &User, input: ProfileUpdate) -> Result<Us
     new.updated_at = tx.now;
     tx.update(&old, &new)?;
     Ok(new)
+}
+
+/// Sets someone's password: admins (who manage users) only.
+pub fn set_password_of(tx: &mut Tx, actor: &User, id: u64, password: &str) -> Result<()> {
+    allow(actor, Permission::ManageUsers)?;
+    set_password(tx, id, password)
 }
 
 /// Sets a password: by an admin for anyone, or by the user (after checking the old one).

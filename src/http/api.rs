@@ -433,10 +433,9 @@ impl Api {
         body: Json<PasswordSet>,
     ) -> ApiResult<NoContent> {
         let me = principal(&self.app, req).await?.user;
-        crate::access::policy::allow(&me, crate::access::policy::Permission::ManageUsers)?;
         self.app
             .write(Some(me.id), move |tx| {
-                users::set_password(tx, id.0, &body.password)
+                users::set_password_of(tx, &me, id.0, &body.password)
             })
             .await?;
         Ok(NoContent::NoContent)

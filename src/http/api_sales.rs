@@ -117,7 +117,9 @@ fn cf_filters(req: &Request) -> Vec<(u64, String)> {
 }
 
 impl SalesApi {
-    async fn admin_write<T: Send + 'static>(
+    /// Runs a use case in a write transaction as the signed-in user. It decides nothing: the
+    /// use case asks the access policy (settings rights, CRM rights) itself.
+    async fn write_as_me<T: Send + 'static>(
         &self,
         req: &Request,
         f: impl FnOnce(&mut crate::store::Tx, &User) -> crate::error::Result<T> + Send + 'static,
@@ -163,7 +165,7 @@ impl SalesApi {
         body: Json<CurrencyInput>,
     ) -> ApiResult<Created<money::Currency>> {
         let c = self
-            .admin_write(req, move |tx, me| money::create(tx, me, body.0))
+            .write_as_me(req, move |tx, me| money::create(tx, me, body.0))
             .await?;
         Ok(Created::Created(Json(c)))
     }
@@ -174,7 +176,7 @@ impl SalesApi {
         let me = principal(&self.app, req).await?.user;
         let today = self.today(&me);
         let code = body.0.code;
-        self.admin_write(req, move |tx, me| money::set_base(tx, me, &code))
+        self.write_as_me(req, move |tx, me| money::set_base(tx, me, &code))
             .await?;
         Ok(Json(self.app.store.read(|rx| money::list(rx, today))?))
     }
@@ -187,7 +189,7 @@ impl SalesApi {
         body: Json<CurrencyInput>,
     ) -> ApiResult<Json<money::Currency>> {
         let c = self
-            .admin_write(req, move |tx, me| money::update(tx, me, &code.0, body.0))
+            .write_as_me(req, move |tx, me| money::update(tx, me, &code.0, body.0))
             .await?;
         Ok(Json(c))
     }
@@ -210,7 +212,7 @@ impl SalesApi {
         body: Json<RateInput>,
     ) -> ApiResult<Created<Rate>> {
         let r = self
-            .admin_write(req, move |tx, me| money::set_rate(tx, me, &code.0, body.0))
+            .write_as_me(req, move |tx, me| money::set_rate(tx, me, &code.0, body.0))
             .await?;
         Ok(Created::Created(Json(r)))
     }
@@ -226,7 +228,7 @@ impl SalesApi {
         code: Path<String>,
         date: Path<NaiveDate>,
     ) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| {
+        self.write_as_me(req, move |tx, me| {
             money::delete_rate(tx, me, &code.0, date.0)
         })
         .await?;
@@ -250,7 +252,7 @@ impl SalesApi {
         body: Json<PipelineInput>,
     ) -> ApiResult<Created<PipelineOut>> {
         let p = self
-            .admin_write(req, move |tx, me| pipelines::create(tx, me, body.0))
+            .write_as_me(req, move |tx, me| pipelines::create(tx, me, body.0))
             .await?;
         Ok(Created::Created(Json(p)))
     }
@@ -263,7 +265,7 @@ impl SalesApi {
         body: Json<PipelineInput>,
     ) -> ApiResult<Json<PipelineOut>> {
         Ok(Json(
-            self.admin_write(req, move |tx, me| pipelines::update(tx, me, id.0, body.0))
+            self.write_as_me(req, move |tx, me| pipelines::update(tx, me, id.0, body.0))
                 .await?,
         ))
     }
@@ -271,7 +273,7 @@ impl SalesApi {
     /// Deletes a pipeline without deals (archive one that has deals).
     #[oai(path = "/pipelines/:id", method = "delete", tag = "Tag::Pipelines")]
     async fn delete_pipeline(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| pipelines::delete(tx, me, id.0))
+        self.write_as_me(req, move |tx, me| pipelines::delete(tx, me, id.0))
             .await?;
         Ok(NoContent::NoContent)
     }
@@ -288,7 +290,7 @@ impl SalesApi {
         body: Json<StageInput>,
     ) -> ApiResult<Created<Stage>> {
         let s = self
-            .admin_write(req, move |tx, me| {
+            .write_as_me(req, move |tx, me| {
                 pipelines::add_stage(tx, me, id.0, body.0)
             })
             .await?;
@@ -308,7 +310,7 @@ impl SalesApi {
         body: Json<StageOrder>,
     ) -> ApiResult<Json<PipelineOut>> {
         Ok(Json(
-            self.admin_write(req, move |tx, me| {
+            self.write_as_me(req, move |tx, me| {
                 pipelines::reorder_stages(tx, me, id.0, &body.stage_ids)
             })
             .await?,
@@ -323,7 +325,7 @@ impl SalesApi {
         body: Json<StageInput>,
     ) -> ApiResult<Json<Stage>> {
         Ok(Json(
-            self.admin_write(req, move |tx, me| {
+            self.write_as_me(req, move |tx, me| {
                 pipelines::update_stage(tx, me, id.0, body.0)
             })
             .await?,
@@ -338,7 +340,7 @@ impl SalesApi {
         id: Path<u64>,
         move_to: Query<Option<u64>>,
     ) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| {
+        self.write_as_me(req, move |tx, me| {
             pipelines::delete_stage(tx, me, id.0, move_to.0)
         })
         .await?;
@@ -360,7 +362,7 @@ impl SalesApi {
         body: Json<LeadStatusInput>,
     ) -> ApiResult<Created<LeadStatus>> {
         let s = self
-            .admin_write(req, move |tx, me| pipelines::create_status(tx, me, body.0))
+            .write_as_me(req, move |tx, me| pipelines::create_status(tx, me, body.0))
             .await?;
         Ok(Created::Created(Json(s)))
     }
@@ -372,7 +374,7 @@ impl SalesApi {
         body: Json<IdOrder>,
     ) -> ApiResult<Json<LeadStatusList>> {
         let items = self
-            .admin_write(req, move |tx, me| {
+            .write_as_me(req, move |tx, me| {
                 pipelines::reorder_statuses(tx, me, &body.ids)
             })
             .await?;
@@ -387,7 +389,7 @@ impl SalesApi {
         body: Json<LeadStatusInput>,
     ) -> ApiResult<Json<LeadStatus>> {
         Ok(Json(
-            self.admin_write(req, move |tx, me| {
+            self.write_as_me(req, move |tx, me| {
                 pipelines::update_status(tx, me, id.0, body.0)
             })
             .await?,
@@ -402,7 +404,7 @@ impl SalesApi {
         id: Path<u64>,
         move_to: Query<Option<u64>>,
     ) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| {
+        self.write_as_me(req, move |tx, me| {
             pipelines::delete_status(tx, me, id.0, move_to.0)
         })
         .await?;
@@ -424,7 +426,7 @@ impl SalesApi {
         body: Json<CompanyTypeInput>,
     ) -> ApiResult<Created<LeadSource>> {
         let s = self
-            .admin_write(req, move |tx, me| reflists::create(tx, me, body.0))
+            .write_as_me(req, move |tx, me| reflists::create(tx, me, body.0))
             .await?;
         Ok(Created::Created(Json(s)))
     }
@@ -437,14 +439,14 @@ impl SalesApi {
         body: Json<CompanyTypeInput>,
     ) -> ApiResult<Json<LeadSource>> {
         Ok(Json(
-            self.admin_write(req, move |tx, me| reflists::update(tx, me, id.0, body.0))
+            self.write_as_me(req, move |tx, me| reflists::update(tx, me, id.0, body.0))
                 .await?,
         ))
     }
 
     #[oai(path = "/lead-sources/:id", method = "delete", tag = "Tag::Fields")]
     async fn delete_lead_source(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| {
+        self.write_as_me(req, move |tx, me| {
             reflists::delete::<LeadSource>(tx, me, id.0)
         })
         .await?;
@@ -466,7 +468,7 @@ impl SalesApi {
         body: Json<CompanyTypeInput>,
     ) -> ApiResult<Created<DealType>> {
         let s = self
-            .admin_write(req, move |tx, me| reflists::create(tx, me, body.0))
+            .write_as_me(req, move |tx, me| reflists::create(tx, me, body.0))
             .await?;
         Ok(Created::Created(Json(s)))
     }
@@ -479,14 +481,14 @@ impl SalesApi {
         body: Json<CompanyTypeInput>,
     ) -> ApiResult<Json<DealType>> {
         Ok(Json(
-            self.admin_write(req, move |tx, me| reflists::update(tx, me, id.0, body.0))
+            self.write_as_me(req, move |tx, me| reflists::update(tx, me, id.0, body.0))
                 .await?,
         ))
     }
 
     #[oai(path = "/deal-types/:id", method = "delete", tag = "Tag::Fields")]
     async fn delete_deal_type(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| {
+        self.write_as_me(req, move |tx, me| {
             reflists::delete::<DealType>(tx, me, id.0)
         })
         .await?;
@@ -513,7 +515,7 @@ impl SalesApi {
         body: Json<FieldInput>,
     ) -> ApiResult<Created<FieldDef>> {
         let f = self
-            .admin_write(req, move |tx, me| custom::create(tx, me, body.0))
+            .write_as_me(req, move |tx, me| custom::create(tx, me, body.0))
             .await?;
         Ok(Created::Created(Json(f)))
     }
@@ -527,7 +529,7 @@ impl SalesApi {
         body: Json<FieldInput>,
     ) -> ApiResult<Json<FieldDef>> {
         Ok(Json(
-            self.admin_write(req, move |tx, me| custom::update(tx, me, id.0, body.0))
+            self.write_as_me(req, move |tx, me| custom::update(tx, me, id.0, body.0))
                 .await?,
         ))
     }
@@ -535,7 +537,7 @@ impl SalesApi {
     /// Archives a field: stored values stay.
     #[oai(path = "/custom-fields/:id", method = "delete", tag = "Tag::Fields")]
     async fn archive_custom_field(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| custom::archive(tx, me, id.0))
+        self.write_as_me(req, move |tx, me| custom::archive(tx, me, id.0))
             .await?;
         Ok(NoContent::NoContent)
     }
@@ -588,7 +590,7 @@ impl SalesApi {
     #[oai(path = "/leads", method = "post", tag = "Tag::Leads")]
     async fn create_lead(&self, req: &Request, body: Json<LeadInput>) -> ApiResult<Created<Lead>> {
         let l = self
-            .admin_write(req, move |tx, me| leads::create(tx, me, body.0))
+            .write_as_me(req, move |tx, me| leads::create(tx, me, body.0))
             .await?;
         Ok(Created::Created(Json(l)))
     }
@@ -607,14 +609,14 @@ impl SalesApi {
         body: Json<LeadInput>,
     ) -> ApiResult<Json<Lead>> {
         Ok(Json(
-            self.admin_write(req, move |tx, me| leads::update(tx, me, id.0, body.0))
+            self.write_as_me(req, move |tx, me| leads::update(tx, me, id.0, body.0))
                 .await?,
         ))
     }
 
     #[oai(path = "/leads/:id", method = "delete", tag = "Tag::Leads")]
     async fn delete_lead(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.admin_write(req, move |tx, me| leads::delete(tx, me, id.0))
+        self.write_as_me(req, move |tx, me| leads::delete(tx, me, id.0))
             .await?;
         Ok(NoContent::NoContent)
     }
@@ -649,7 +651,7 @@ impl SalesApi {
         let me = principal(&self.app, req).await?.user;
         let by = me.id;
         let c = self
-            .admin_write(req, move |tx, me| leads::convert(tx, me, id.0, body.0))
+            .write_as_me(req, move |tx, me| leads::convert(tx, me, id.0, body.0))
             .await?;
         self.publish("created", &c.deal, None, by);
         let today = self.today(&me);
@@ -726,7 +728,7 @@ impl SalesApi {
     ) -> ApiResult<Created<DealRow>> {
         let me = principal(&self.app, req).await?.user;
         let d = self
-            .admin_write(req, move |tx, me| deals::create(tx, me, body.0))
+            .write_as_me(req, move |tx, me| deals::create(tx, me, body.0))
             .await?;
         self.publish("created", &d, None, me.id);
         let today = self.today(&me);
@@ -754,7 +756,7 @@ impl SalesApi {
     ) -> ApiResult<Json<DealRow>> {
         let me = principal(&self.app, req).await?.user;
         let (d, from) = self
-            .admin_write(req, move |tx, me| deals::update(tx, me, id.0, body.0))
+            .write_as_me(req, move |tx, me| deals::update(tx, me, id.0, body.0))
             .await?;
         self.publish(
             if from.is_some() { "moved" } else { "updated" },
@@ -772,7 +774,7 @@ impl SalesApi {
     async fn delete_deal(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
         let me = principal(&self.app, req).await?.user;
         let d = self
-            .admin_write(req, move |tx, me| deals::delete(tx, me, id.0))
+            .write_as_me(req, move |tx, me| deals::delete(tx, me, id.0))
             .await?;
         self.publish("deleted", &d, None, me.id);
         Ok(NoContent::NoContent)
@@ -789,7 +791,7 @@ impl SalesApi {
         let me = principal(&self.app, req).await?.user;
         let stage = body.stage_id;
         let (d, from) = self
-            .admin_write(req, move |tx, me| deals::move_to_stage(tx, me, id.0, stage))
+            .write_as_me(req, move |tx, me| deals::move_to_stage(tx, me, id.0, stage))
             .await?;
         if from != d.stage_id {
             self.publish("moved", &d, Some(from), me.id);

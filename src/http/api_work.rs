@@ -689,9 +689,10 @@ impl WorkApi {
                 .into_iter()
                 .map(|a| activities::fill(rx, a, now))
                 .collect::<Result<Vec<_>>>()?;
+            let grants = crate::access::policy::Grants::load(rx, &me)?;
             let ts = tasks::linked(rx, &t)?
                 .into_iter()
-                .filter(|x| x.visible_to(&me))
+                .filter(|x| x.visible_to(&grants))
                 .map(|x| tasks::fill(rx, x, now))
                 .collect::<Result<Vec<_>>>()?;
             Ok((cs, acts, ts, named, names))
@@ -815,25 +816,11 @@ impl WorkApi {
     #[oai(path = "/my/agenda", method = "get", tag = "Tag::My")]
     async fn agenda(&self, req: &Request, user_id: Query<Option<u64>>) -> ApiResult<Json<Agenda>> {
         let me = self.me(req).await?;
-        let who = match user_id.0 {
-            Some(u) if u != me.id => {
-                if !crate::work::is_admin(&me) {
-                    return Err(
-                        Error::Forbidden("only admins open someone else's agenda".into()).into(),
-                    );
-                }
-                self.app
-                    .store
-                    .read(|rx| store::get::<User>(rx, u))?
-                    .ok_or(Error::NotFound("user"))?
-            }
-            _ => me.clone(),
-        };
-        let periods = Periods::for_user(&who, self.app.now());
+        let now = self.app.now();
         Ok(Json(
             self.app
                 .store
-                .read(|rx| agenda::agenda(rx, &who, &periods))?,
+                .read(|rx| agenda::agenda_of(rx, &me, user_id.0, now))?,
         ))
     }
 

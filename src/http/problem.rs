@@ -47,7 +47,7 @@ pub enum ApiError {
     Unauthorized(Json<Box<Problem>>),
     /// Signed in, but not allowed; or a missing CSRF token; or a wrong setup token.
     #[oai(status = 403, content_type = "application/problem+json")]
-    Forbidden(Json<Box<Problem>>),
+    Denied(Json<Box<Problem>>),
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Box<Problem>>),
     /// The request conflicts with stored data (login taken, record in use, setup done).
@@ -126,9 +126,6 @@ impl From<Error> for ApiError {
                 "The mail server did not accept the message",
                 d,
             ))),
-            Error::Forbidden(d) => {
-                ApiError::Forbidden(Json(problem(403, "forbidden", "Forbidden", d)))
-            }
             Error::Unauthenticated => ApiError::Unauthorized(Json(problem(
                 401,
                 "unauthenticated",
@@ -156,13 +153,13 @@ impl From<Error> for ApiError {
                 "Setup is already done",
                 "an administrator already exists: sign in instead",
             ))),
-            Error::BadSetupToken => ApiError::Forbidden(Json(problem(
+            Error::BadSetupToken => ApiError::Denied(Json(problem(
                 403,
                 "bad_setup_token",
                 "Wrong setup token",
                 "the setup token does not match the one printed on the server console",
             ))),
-            Error::Csrf => ApiError::Forbidden(Json(problem(
+            Error::Csrf => ApiError::Denied(Json(problem(
                 403,
                 "csrf",
                 "Missing CSRF token",
@@ -171,15 +168,25 @@ impl From<Error> for ApiError {
             Error::BadRequest(d) => {
                 ApiError::BadRequest(Json(problem(400, "bad_request", "Bad request", d)))
             }
-            Error::Storage(_) | Error::Search(_) | Error::Internal(_) => {
-                tracing::error!("internal error: {e}");
-                ApiError::Internal(Json(problem(
-                    500,
-                    "internal",
-                    "Internal error",
-                    "the server failed; the details are in its log",
-                )))
-            }
+            // What is left is a refusal of the access policy (its text names the rule that
+            // refused) or a failure of the server (storage, search index, internal).
+            other => match other.into_refusal() {
+                Ok(why) => ApiError::Denied(Json(problem(
+                    403,
+                    "forbidden",
+                    crate::error::REFUSAL_TITLE,
+                    why,
+                ))),
+                Err(e) => {
+                    tracing::error!("internal error: {e}");
+                    ApiError::Internal(Json(problem(
+                        500,
+                        "internal",
+                        "Internal error",
+                        "the server failed; the details are in its log",
+                    )))
+                }
+            },
         }
     }
 }

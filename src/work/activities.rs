@@ -6,11 +6,11 @@ use poem_openapi::{Enum, Object};
 use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
-use super::{Target, check_link, is_admin, titled};
+use super::{Target, check_link, titled};
 use crate::{
     access::{
         User,
-        policy::{Permission, allow},
+        policy::{Action, Entity, Facts, Grants, Permission, allow},
     },
     error::{Error, Problems, Result},
     store::{self, IndexKey, Kind, Record, Tx, tables},
@@ -184,14 +184,21 @@ pub fn create(tx: &mut Tx, actor: &User, input: ActivityInput) -> Result<Activit
     })
 }
 
-fn editable(tx: &Tx, actor: &User, id: u64) -> Result<Activity> {
+impl Activity {
+    /// What the policy needs to know: the responsible and the author.
+    pub fn facts(&self) -> Facts {
+        Facts {
+            responsible: Some(self.responsible_id),
+            author: Some(self.created_by),
+            ..Facts::default()
+        }
+    }
+}
+
+fn editable(tx: &Tx, actor: &User, id: u64, action: Action) -> Result<Activity> {
     allow(actor, Permission::WriteCrm)?;
     let a: Activity = tx.must(id)?;
-    if a.responsible_id != actor.id && a.created_by != actor.id && !is_admin(actor) {
-        return Err(Error::Forbidden(
-            "only the responsible, the author or an admin changes an activity".into(),
-        ));
-    }
+    Grants::load(tx, actor)?.check(Entity::Activity, action, &a.facts())?;
     Ok(a)
 }
 
@@ -207,7 +214,7 @@ fn save(tx: &mut Tx, old: &Activity, mut new: Activity) -> Result<Activity> {
 }
 
 pub fn update(tx: &mut Tx, actor: &User, id: u64, input: ActivityInput) -> Result<Activity> {
-    let old = editable(tx, actor, id)?;
+    let old = editable(tx, actor, id, Action::Edit)?;
     let c = check(tx, actor, &input)?;
     let new = Activity {
         kind: input.kind,
@@ -223,7 +230,7 @@ pub fn update(tx: &mut Tx, actor: &User, id: u64, input: ActivityInput) -> Resul
 }
 
 pub fn complete(tx: &mut Tx, actor: &User, id: u64, result: &str) -> Result<Activity> {
-    let old = editable(tx, actor, id)?;
+    let old = editable(tx, actor, id, Action::Work)?;
     let mut p = Problems::default();
     let result = validate::optional(&mut p, "result", result, 20_000);
     p.finish()?;
@@ -237,7 +244,7 @@ pub fn complete(tx: &mut Tx, actor: &User, id: u64, result: &str) -> Result<Acti
 }
 
 pub fn reopen(tx: &mut Tx, actor: &User, id: u64) -> Result<Activity> {
-    let old = editable(tx, actor, id)?;
+    let old = editable(tx, actor, id, Action::Work)?;
     let new = Activity {
         done: false,
         done_at: None,
@@ -247,7 +254,7 @@ pub fn reopen(tx: &mut Tx, actor: &User, id: u64) -> Result<Activity> {
 }
 
 pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
-    let old = editable(tx, actor, id)?;
+    let old = editable(tx, actor, id, Action::Delete)?;
     signal(tx, &old, None);
     tx.delete(&old)
 }

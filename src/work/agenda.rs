@@ -11,8 +11,11 @@ use super::{
     titled,
 };
 use crate::{
-    access::User,
-    error::Result,
+    access::{
+        User,
+        policy::{Action, Entity, Facts, Grants},
+    },
+    error::{Error, Result},
     store::{self, tables},
 };
 
@@ -94,6 +97,24 @@ pub fn open_work(rx: &ReadTransaction, user: u64) -> Result<(Vec<Task>, Vec<Acti
         }
     }
     Ok((tasks, acts))
+}
+
+/// The agenda of `user_id` (default: the reader's own) as the reader may open it: someone
+/// else's only for admins (403), in that person's time zone.
+pub fn agenda_of(
+    rx: &ReadTransaction,
+    reader: &User,
+    user_id: Option<u64>,
+    now: DateTime<Utc>,
+) -> Result<Agenda> {
+    let who = user_id.unwrap_or(reader.id);
+    Grants::load(rx, reader)?.check(Entity::Agenda, Action::Read, &Facts::owned_by(who))?;
+    let who = if who == reader.id {
+        reader.clone()
+    } else {
+        store::get::<User>(rx, who)?.ok_or(Error::NotFound("user"))?
+    };
+    agenda(rx, &who, &Periods::for_user(&who, now))
 }
 
 pub fn agenda(rx: &ReadTransaction, user: &User, p: &Periods) -> Result<Agenda> {
@@ -202,6 +223,7 @@ pub fn counts(
     ids: &[u64],
     now: DateTime<Utc>,
 ) -> Result<Vec<WorkCount>> {
+    let grants = Grants::load(rx, reader)?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let link = Target::new(kind, *id);
@@ -211,7 +233,7 @@ pub fn counts(
             overdue: 0,
         };
         for t in super::tasks::linked(rx, &link)? {
-            if t.status.active() && t.visible_to(reader) {
+            if t.status.active() && t.visible_to(&grants) {
                 c.planned += 1;
                 if t.is_overdue(now) {
                     c.overdue += 1;

@@ -8,12 +8,15 @@ use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Target, TargetKind, check_link, check_users, is_admin,
+    Target, TargetKind, check_link, check_users,
     notify::{self, NotificationType},
     str_of, titled,
 };
 use crate::{
-    access::User,
+    access::{
+        User,
+        policy::{Action, Entity, Facts, Grants},
+    },
     error::{Error, Problems, Result},
     store::{self, IndexKey, Kind, Record, Tx, tables},
     validate,
@@ -74,6 +77,15 @@ impl Record for CalEvent {
 }
 
 impl CalEvent {
+    /// What the policy needs to know about the event: its organizer and attendees.
+    pub fn facts(&self) -> Facts {
+        Facts {
+            author: Some(self.organizer_id),
+            participants: self.attendees.iter().map(|a| a.user_id).collect(),
+            ..Facts::default()
+        }
+    }
+
     pub fn people(&self) -> Vec<u64> {
         let mut v: Vec<u64> = std::iter::once(self.organizer_id)
             .chain(self.attendees.iter().map(|a| a.user_id))
@@ -192,18 +204,14 @@ pub fn create(tx: &mut Tx, actor: &User, input: EventInput) -> Result<CalEvent> 
     Ok(e)
 }
 
-fn editable(tx: &Tx, actor: &User, id: u64) -> Result<CalEvent> {
+fn editable(tx: &Tx, actor: &User, id: u64, action: Action) -> Result<CalEvent> {
     let e: CalEvent = tx.must(id)?;
-    if e.organizer_id != actor.id && !is_admin(actor) {
-        return Err(Error::Forbidden(
-            "only the organizer or an admin changes an event".into(),
-        ));
-    }
+    Grants::load(tx, actor)?.check(Entity::Event, action, &e.facts())?;
     Ok(e)
 }
 
 pub fn update(tx: &mut Tx, actor: &User, id: u64, input: EventInput) -> Result<CalEvent> {
-    let old = editable(tx, actor, id)?;
+    let old = editable(tx, actor, id, Action::Edit)?;
     let c = check(tx, &input)?;
     let mut attendees = Vec::new();
     for u in &input.attendee_ids {
@@ -251,7 +259,7 @@ pub fn update(tx: &mut Tx, actor: &User, id: u64, input: EventInput) -> Result<C
 }
 
 pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
-    let old = editable(tx, actor, id)?;
+    let old = editable(tx, actor, id, Action::Delete)?;
     super::reminders::drop_for_target(tx, &Target::new(TargetKind::Event, id))?;
     tx.signal("calendar", old.people());
     tx.delete(&old)
@@ -266,12 +274,13 @@ pub fn respond(tx: &mut Tx, actor: &User, id: u64, response: Response) -> Result
             "accepted or declined",
         ));
     }
+    Grants::load(tx, actor)?.check(Entity::Event, Action::Respond, &old.facts())?;
     let mut new = old.clone();
     let a = new
         .attendees
         .iter_mut()
         .find(|a| a.user_id == actor.id)
-        .ok_or_else(|| Error::Forbidden("only attendees answer an invitation".into()))?;
+        .ok_or(Error::NotFound("attendee"))?;
     a.response = response;
     if tx.update(&old, &new)? {
         notify::send(
@@ -326,6 +335,7 @@ pub fn items(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<CalItem>> {
+    let grants = Grants::load(rx, reader)?;
     let mut out = Vec::new();
     for id in store::ids_by(rx, tables::CAL_EVENT_BY_USER, user)? {
         let Some(e) = store::get::<CalEvent>(rx, id)? else {
@@ -360,7 +370,7 @@ pub fn items(
             continue;
         };
         let Some(d) = t.deadline else { continue };
-        if d < from || d >= to || !t.visible_to(reader) {
+        if d < from || d >= to || !t.visible_to(&grants) {
             continue;
         }
         out.push(CalItem {

@@ -9,12 +9,15 @@ use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Reader, Target, TargetKind, can_see, feed, is_admin, mentioned_logins, must_see,
+    Reader, Target, TargetKind, can_see, feed, mentioned_logins, must_see,
     notify::{self, NotificationType},
     short, target_exists, title_of,
 };
 use crate::{
-    access::User,
+    access::{
+        User,
+        policy::{Action, Entity, Facts, Grants},
+    },
     error::{Error, Problems, Result},
     store::{self, IndexKey, Kind, Record, Tx, tables},
     validate,
@@ -166,9 +169,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: CommentInput) -> Result<Comment>
 pub fn edit(tx: &mut Tx, actor: &User, id: u64, input: CommentEdit) -> Result<Comment> {
     let old: Comment = tx.must(id)?;
     must_see(tx, actor, &old.target)?;
-    if old.author_id != actor.id {
-        return Err(Error::Forbidden("only the author edits a comment".into()));
-    }
+    Grants::load(tx, actor)?.check(Entity::Comment, Action::Edit, &old.facts())?;
     if old.deleted {
         return Err(Error::Conflict("the comment was deleted".into()));
     }
@@ -196,11 +197,7 @@ pub fn edit(tx: &mut Tx, actor: &User, id: u64, input: CommentEdit) -> Result<Co
 pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<Comment> {
     let old: Comment = tx.must(id)?;
     must_see(tx, actor, &old.target)?;
-    if old.author_id != actor.id && !is_admin(actor) {
-        return Err(Error::Forbidden(
-            "only the author or an admin deletes a comment".into(),
-        ));
-    }
+    Grants::load(tx, actor)?.check(Entity::Comment, Action::Delete, &old.facts())?;
     if old.deleted {
         return Ok(old);
     }
@@ -216,6 +213,16 @@ pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<Comment> {
     let mut new = new;
     new.target.title = title_of(tx, &new.target)?;
     Ok(new)
+}
+
+impl Comment {
+    /// What the policy needs to know: the author (reading follows the record).
+    pub fn facts(&self) -> Facts {
+        Facts {
+            author: Some(self.author_id),
+            ..Facts::default()
+        }
+    }
 }
 
 fn signal_target(tx: &mut Tx, t: &Target) {

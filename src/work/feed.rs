@@ -9,9 +9,12 @@ use poem_openapi::{Enum, Object};
 use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
-use super::{Reader, Target, TargetKind, can_see, in_department, is_admin, titled};
+use super::{Reader, Target, TargetKind, can_see_as, titled};
 use crate::{
-    access::{Department, User},
+    access::{
+        Department, User,
+        policy::{Action, Entity, Facts, Grants},
+    },
     error::{Ctx, Error, Problems, Result},
     store::{self, Kind, Record, Tx, tables},
     validate,
@@ -159,22 +162,29 @@ pub fn lead_converted(tx: &mut Tx, lead: u64, deal: u64) -> Result<()> {
     .map(|_| ())
 }
 
-/// Is the reader in the audience of a post?
-pub fn audience_includes(rx: &impl Reader, f: &FeedItem, user: &User) -> Result<bool> {
-    match f.department_id {
-        None => Ok(true),
-        Some(_) if is_admin(user) || f.actor_id == Some(user.id) => Ok(true),
-        Some(d) => in_department(rx, user, d),
+impl FeedItem {
+    /// What the policy needs to know about a post: its author and audience.
+    pub fn facts(&self) -> Facts {
+        Facts {
+            author: self.actor_id,
+            audience: self.department_id,
+            ..Facts::default()
+        }
     }
 }
 
 /// May the reader see this entry? The same rules as the record it is about.
 pub fn visible(rx: &impl Reader, user: &User, f: &FeedItem) -> Result<bool> {
+    visible_as(rx, &Grants::load(rx, user)?, f)
+}
+
+/// [`visible`] for grants compiled once (a list asks for each entry).
+pub fn visible_as(rx: &impl Reader, g: &Grants, f: &FeedItem) -> Result<bool> {
     if f.kind == FeedType::Post {
-        return audience_includes(rx, f, user);
+        return Ok(g.may(Entity::Post, Action::Read, &f.facts()));
     }
     match &f.target {
-        Some(t) => can_see(rx, user, t),
+        Some(t) => can_see_as(rx, g, t),
         None => Ok(true),
     }
 }
@@ -197,6 +207,7 @@ pub fn list(
     f: &Filter,
     limit: usize,
 ) -> Result<(Vec<FeedItem>, Option<u64>)> {
+    let grants = Grants::load(rx, user)?;
     let t = rx.open_table(tables::FEED).ctx("open feed")?;
     let range = match f.before {
         Some(b) => t.range(..b),
@@ -225,7 +236,7 @@ pub fn list(
         {
             continue;
         }
-        if !visible(rx, user, &item)? {
+        if !visible_as(rx, &grants, &item)? {
             continue;
         }
         fill(rx, &mut item)?;
@@ -319,11 +330,7 @@ pub fn delete_post(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
     if item.kind != FeedType::Post {
         return Err(Error::NotFound("post"));
     }
-    if item.actor_id != Some(actor.id) && !is_admin(actor) {
-        return Err(Error::Forbidden(
-            "only the author or an admin deletes a post".into(),
-        ));
-    }
+    Grants::load(tx, actor)?.check(Entity::Post, Action::Delete, &item.facts())?;
     tx.delete(&item)?;
     tx.signal("feed", vec![]);
     Ok(())

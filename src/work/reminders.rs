@@ -15,7 +15,10 @@ use super::{
     words::{Msg, render},
 };
 use crate::{
-    access::User,
+    access::{
+        User,
+        policy::{Action, Entity, Facts, Grants},
+    },
     error::{Error, Problems, Result},
     store::{self, IndexKey, Kind, Record, Tx, tables},
     validate,
@@ -120,13 +123,20 @@ pub fn create(tx: &mut Tx, actor: &User, input: ReminderInput) -> Result<Reminde
     Ok(r)
 }
 
+impl Reminder {
+    /// What the policy needs to know: whom it reminds and who set it.
+    pub fn facts(&self) -> Facts {
+        Facts {
+            responsible: Some(self.user_id),
+            author: Some(self.created_by),
+            ..Facts::default()
+        }
+    }
+}
+
 pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
     let r: Reminder = tx.must(id)?;
-    if r.created_by != actor.id && r.user_id != actor.id && !super::is_admin(actor) {
-        return Err(Error::Forbidden(
-            "only its author or the reminded person deletes a reminder".into(),
-        ));
-    }
+    Grants::load(tx, actor)?.check(Entity::Reminder, Action::Delete, &r.facts())?;
     tx.delete(&r)
 }
 
@@ -249,6 +259,7 @@ fn fill(rx: &ReadTransaction, mut r: Reminder) -> Result<Reminder> {
 /// Reminders on a record (that the reader may see), or the reader's own: pending first. A
 /// reminder is personal: on a record one sees those for oneself or set by oneself (admins: all).
 pub fn list(rx: &ReadTransaction, actor: &User, target: Option<&Target>) -> Result<Vec<Reminder>> {
+    let grants = Grants::load(rx, actor)?;
     let ids = match target {
         Some(t) => {
             must_see(rx, actor, t)?;
@@ -259,7 +270,7 @@ pub fn list(rx: &ReadTransaction, actor: &User, target: Option<&Target>) -> Resu
     let mut out = Vec::new();
     for id in ids {
         if let Some(r) = store::get::<Reminder>(rx, id)?
-            && (r.user_id == actor.id || r.created_by == actor.id || super::is_admin(actor))
+            && grants.may(Entity::Reminder, Action::Read, &r.facts())
         {
             out.push(fill(rx, r)?);
         }

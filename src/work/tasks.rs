@@ -12,13 +12,16 @@ use serde::{Deserialize, Serialize};
 use super::{
     Reader, Target, TargetKind,
     agenda::Periods,
-    check_link, check_users, feed, is_admin,
+    check_link, check_users, feed,
     notify::{self, NotificationType},
     reminders, titled,
     words::Msg,
 };
 use crate::{
-    access::User,
+    access::{
+        User,
+        policy::{Action, Entity, Facts, Grants, Visibility},
+    },
     error::{Error, Problems, Result},
     store::{self, IndexKey, Kind, Record, Tx, tables},
     validate,
@@ -153,19 +156,19 @@ fn sorted_unique<T: Ord + Copy>(v: &[T]) -> Vec<T> {
 }
 
 impl Task {
-    pub fn visible_to(&self, u: &User) -> bool {
-        u.active
-            && (is_admin(u)
-                || self.created_by == u.id
-                || self.responsible_id == u.id
-                || self.participant_ids.contains(&u.id)
-                || self.observer_ids.contains(&u.id))
+    /// What the policy needs to know about the task: its people.
+    pub fn facts(&self) -> Facts {
+        Facts {
+            responsible: Some(self.responsible_id),
+            author: Some(self.created_by),
+            participants: self.participant_ids.clone(),
+            observers: self.observer_ids.clone(),
+            ..Facts::default()
+        }
     }
-    fn can_edit(&self, u: &User) -> bool {
-        is_admin(u) || self.created_by == u.id || self.responsible_id == u.id
-    }
-    fn can_work(&self, u: &User) -> bool {
-        self.can_edit(u) || self.participant_ids.contains(&u.id)
+    /// May the holder of these grants see the task? (Its people and admins, today.)
+    pub fn visible_to(&self, g: &Grants) -> bool {
+        g.may(Entity::Task, Action::Read, &self.facts())
     }
     /// Everyone whose counters or lists this task is on.
     fn people(&self) -> Vec<u64> {
@@ -349,11 +352,12 @@ pub fn create(tx: &mut Tx, actor: &User, input: TaskInput) -> Result<Task> {
     Ok(out(tx, task))
 }
 
-fn load_visible(tx: &Tx, actor: &User, id: u64) -> Result<Task> {
+/// Loads a task the actor sees (404 otherwise) and may do `action` to (403 otherwise).
+fn load_for(tx: &Tx, actor: &User, id: u64, action: Action) -> Result<Task> {
+    let g = Grants::load(tx, actor)?;
     let t: Task = tx.must(id)?;
-    if !t.visible_to(actor) {
-        return Err(Error::NotFound("task"));
-    }
+    g.must_see(Entity::Task, &t.facts(), "task")?;
+    g.check(Entity::Task, action, &t.facts())?;
     Ok(t)
 }
 
@@ -377,12 +381,7 @@ fn save(tx: &mut Tx, old: &Task, mut new: Task) -> Result<Task> {
 }
 
 pub fn update(tx: &mut Tx, actor: &User, id: u64, input: TaskInput) -> Result<Task> {
-    let old = load_visible(tx, actor, id)?;
-    if !old.can_edit(actor) {
-        return Err(Error::Forbidden(
-            "only the creator, the responsible or an admin edits a task".into(),
-        ));
-    }
+    let old = load_for(tx, actor, id, Action::Edit)?;
     let c = check(tx, actor, &input)?;
     let mut new = Task {
         title: c.title,
@@ -430,12 +429,7 @@ fn hand_over(tx: &mut Tx, actor: &User, t: &mut Task, to: u64) -> Result<()> {
 
 /// Hands the task to someone else; the former responsible stays as an observer.
 pub fn delegate(tx: &mut Tx, actor: &User, id: u64, to: u64) -> Result<Task> {
-    let old = load_visible(tx, actor, id)?;
-    if !old.can_edit(actor) {
-        return Err(Error::Forbidden(
-            "only the responsible, the creator or an admin delegates a task".into(),
-        ));
-    }
+    let old = load_for(tx, actor, id, Action::Delegate)?;
     let mut p = Problems::default();
     match tx.get::<User>(to)? {
         Some(u) if u.active => {}
@@ -452,12 +446,7 @@ pub fn delegate(tx: &mut Tx, actor: &User, id: u64, to: u64) -> Result<Task> {
 }
 
 pub fn set_status(tx: &mut Tx, actor: &User, id: u64, status: TaskStatus) -> Result<Task> {
-    let old = load_visible(tx, actor, id)?;
-    if !old.can_work(actor) {
-        return Err(Error::Forbidden(
-            "observers cannot change a task's status".into(),
-        ));
-    }
+    let old = load_for(tx, actor, id, Action::Work)?;
     if old.status == status {
         return Ok(out(tx, old));
     }
@@ -488,13 +477,7 @@ fn check_item_text(text: &str) -> Result<String> {
 }
 
 fn working_copy(tx: &Tx, actor: &User, id: u64) -> Result<Task> {
-    let t = load_visible(tx, actor, id)?;
-    if !t.can_work(actor) {
-        return Err(Error::Forbidden(
-            "observers cannot edit the checklist".into(),
-        ));
-    }
-    Ok(t)
+    load_for(tx, actor, id, Action::Work)
 }
 
 pub fn add_item(tx: &mut Tx, actor: &User, id: u64, text: &str) -> Result<Task> {
@@ -574,12 +557,7 @@ pub fn reorder_items(tx: &mut Tx, actor: &User, id: u64, ids: &[u64]) -> Result<
 }
 
 pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
-    let old = load_visible(tx, actor, id)?;
-    if old.created_by != actor.id && !is_admin(actor) {
-        return Err(Error::Forbidden(
-            "only the creator or an admin deletes a task".into(),
-        ));
-    }
+    let old = load_for(tx, actor, id, Action::Delete)?;
     reminders::drop_for_target(tx, &Target::new(TargetKind::Task, id))?;
     tx.signal("counters", old.people());
     tx.delete(&old)
@@ -638,9 +616,7 @@ pub fn note_overdue(tx: &mut Tx) -> Result<usize> {
 
 pub fn get(rx: &ReadTransaction, actor: &User, id: u64, now: DateTime<Utc>) -> Result<Task> {
     let t = store::get::<Task>(rx, id)?.ok_or(Error::NotFound("task"))?;
-    if !t.visible_to(actor) {
-        return Err(Error::NotFound("task"));
-    }
+    Grants::load(rx, actor)?.must_see(Entity::Task, &t.facts(), "task")?;
     fill(rx, t, now)
 }
 
@@ -728,6 +704,8 @@ pub fn list(
     limit: usize,
 ) -> Result<(Vec<Task>, usize)> {
     let me = actor.id;
+    let grants = Grants::load(rx, actor)?;
+    let sees_all = grants.visibility(Entity::Task) == Visibility::All;
     let by = |def| store::ids_by(rx, def, me);
     let ids: BTreeSet<u64> = match f.role {
         Role::Responsible => by(tables::TASK_BY_RESPONSIBLE)?.into_iter().collect(),
@@ -735,7 +713,7 @@ pub fn list(
         Role::Delegated => by(tables::TASK_BY_DELEGATOR)?.into_iter().collect(),
         Role::Observed => by(tables::TASK_BY_OBSERVER)?.into_iter().collect(),
         Role::Participant => by(tables::TASK_BY_PARTICIPANT)?.into_iter().collect(),
-        Role::All if is_admin(actor) && f.link.is_none() => {
+        Role::All if sees_all && f.link.is_none() => {
             let mut s = BTreeSet::new();
             for t in store::iter::<Task>(rx)? {
                 s.insert(t?.id);
@@ -760,7 +738,7 @@ pub fn list(
             let linked: BTreeSet<u64> = store::ids_by_str(rx, tables::TASK_BY_LINK, &l.key())?
                 .into_iter()
                 .collect();
-            if f.role == Role::All && is_admin(actor) {
+            if f.role == Role::All && sees_all {
                 linked
             } else {
                 ids.intersection(&linked).copied().collect()
@@ -774,7 +752,7 @@ pub fn list(
         let Some(t) = store::get::<Task>(rx, id)? else {
             continue;
         };
-        if !t.visible_to(actor) {
+        if !t.visible_to(&grants) {
             continue;
         }
         if !f.statuses.is_empty() && !f.statuses.contains(&t.status) {
@@ -831,10 +809,11 @@ pub fn list(
 
 /// Projects in use on tasks the user may see.
 pub fn projects(rx: &ReadTransaction, actor: &User) -> Result<Vec<String>> {
+    let grants = Grants::load(rx, actor)?;
     let mut s = BTreeSet::new();
     for t in store::iter::<Task>(rx)? {
         let t = t?;
-        if !t.project.is_empty() && t.visible_to(actor) {
+        if !t.project.is_empty() && t.visible_to(&grants) {
             s.insert(t.project);
         }
     }

@@ -350,3 +350,116 @@ fn sessions_and_data_survive_a_restart() {
     );
     assert!(c2.eventually_found("перезапуск", "company", c["id"].as_u64().unwrap()));
 }
+
+/// The work rules of the policy through the API, each refusal checked against what is stored:
+/// a task is hidden from outsiders, observers do not change its status, only its creator
+/// deletes it; only the organizer edits an event; a department post stays in its department
+/// (and the ones below); someone else's agenda is for admins.
+#[test]
+fn work_rules_refuse_and_store_nothing() {
+    let (srv, admin) = Server::with_admin();
+    let (ada_id, ada) = srv.user(&admin, "ada");
+    let (bob_id, bob) = srv.user(&admin, "bob");
+    let (eve_id, eve) = srv.user(&admin, "eve");
+
+    // Ada's task, Bob watches it; Eve has nothing to do with it.
+    let task = ada.create(
+        "/api/v1/tasks",
+        json!({"title": "Call the printer", "observer_ids": [bob_id]}),
+    );
+    let tid = task["id"].as_u64().unwrap();
+    let path = format!("/api/v1/tasks/{tid}");
+    assert_eq!(eve.get(&path).0, StatusCode::NOT_FOUND);
+    let (_, list) = eve.get("/api/v1/tasks");
+    assert!(
+        !list.to_string().contains("Call the printer"),
+        "an outsider's task list shows it: {list}"
+    );
+    assert_eq!(bob.get(&path).0, StatusCode::OK);
+    assert_eq!(admin.get(&path).0, StatusCode::OK);
+
+    let (st, v) = bob.post(&format!("{path}/status"), json!({"status": "completed"}));
+    assert_eq!(st, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(v["code"], "forbidden");
+    assert_eq!(
+        ada.ok(&path)["status"],
+        "new",
+        "an observer's refusal changed the status"
+    );
+
+    for who in [&bob, &eve] {
+        assert_ne!(who.delete(&path).0, StatusCode::NO_CONTENT);
+    }
+    assert_eq!(
+        ada.get(&path).0,
+        StatusCode::OK,
+        "the task was deleted by someone else"
+    );
+    assert_eq!(ada.delete(&path).0, StatusCode::NO_CONTENT);
+    assert_eq!(ada.get(&path).0, StatusCode::NOT_FOUND);
+
+    // Ada's event, Bob invited: Bob answers but does not edit; Eve does not answer.
+    let ev = ada.create(
+        "/api/v1/calendar/events",
+        json!({"title": "Print run", "start": "2030-03-01T10:00:00Z",
+               "end": "2030-03-01T11:00:00Z", "attendee_ids": [bob_id]}),
+    );
+    let epath = format!("/api/v1/calendar/events/{}", ev["id"]);
+    let (st, v) = bob.put(
+        &epath,
+        json!({"title": "Renamed", "start": "2030-03-01T10:00:00Z",
+               "end": "2030-03-01T11:00:00Z", "attendee_ids": [bob_id]}),
+    );
+    assert_eq!(st, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(ada.ok(&epath)["title"], "Print run");
+    assert_eq!(bob.delete(&epath).0, StatusCode::FORBIDDEN);
+    assert_eq!(ada.get(&epath).0, StatusCode::OK);
+
+    // A post to Sales reaches Kyiv sales below it, not Editors; its author and admins read it.
+    let sales = admin.create("/api/v1/departments", json!({"name": "Sales"}));
+    let kyiv = admin.create(
+        "/api/v1/departments",
+        json!({"name": "Sales Kyiv", "parent_id": sales["id"]}),
+    );
+    let editors = admin.create("/api/v1/departments", json!({"name": "Editors"}));
+    let place = |id: u64, dept: &Value, login: &str| {
+        let (st, v) = admin.put(
+            &format!("/api/v1/users/{id}"),
+            json!({"name": format!("User {login}"), "department_id": dept["id"]}),
+        );
+        assert_eq!(st, StatusCode::OK, "{v}");
+    };
+    place(ada_id, &sales, "ada");
+    place(bob_id, &kyiv, "bob");
+    place(eve_id, &editors, "eve");
+    ada.create(
+        "/api/v1/feed/posts",
+        json!({"body": "Sales meeting at nine", "department_id": sales["id"]}),
+    );
+    let sees = |c: &Client| {
+        c.ok("/api/v1/feed?type=post")
+            .to_string()
+            .contains("Sales meeting at nine")
+    };
+    assert!(sees(&ada) && sees(&bob) && sees(&admin));
+    assert!(
+        !sees(&eve),
+        "a department post leaked to another department"
+    );
+
+    // Someone else's agenda: admins only.
+    let (st, v) = bob.get(&format!("/api/v1/my/agenda?user_id={ada_id}"));
+    assert_eq!(st, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(
+        admin.get(&format!("/api/v1/my/agenda?user_id={ada_id}")).0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        bob.get(&format!("/api/v1/my/agenda?user_id={bob_id}")).0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        admin.get("/api/v1/my/agenda?user_id=999999").0,
+        StatusCode::NOT_FOUND
+    );
+}
