@@ -122,3 +122,100 @@ pub fn timeline(
     items.sort_by_key(|i| std::cmp::Reverse(i.at));
     Ok(items)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        access::Role,
+        crm::companies::{self, CompanyInput},
+        work::{TargetKind, tasks::TaskInput},
+    };
+
+    fn task_on(link: &Target) -> TaskInput {
+        TaskInput {
+            title: "Call about the contract".into(),
+            description: String::new(),
+            checklist: Vec::new(),
+            responsible_id: None,
+            participant_ids: Vec::new(),
+            observer_ids: Vec::new(),
+            deadline: None,
+            priority: None,
+            link: Some(link.clone()),
+            project: String::new(),
+            remind_before: Some(Vec::new()),
+        }
+    }
+
+    #[test]
+    fn a_record_s_timeline_shows_a_task_only_to_its_people() {
+        let (_dir, store, admin) = crate::crm::test_store();
+        let other = User {
+            id: 2,
+            role: Role::User,
+            active: true,
+            name: "Olena".into(),
+            ..Default::default()
+        };
+        let now = Utc::now();
+        let company = store
+            .write(Some(1), now, |tx| {
+                tx.put_quietly(&other)?;
+                let c = companies::create(
+                    tx,
+                    &admin,
+                    CompanyInput {
+                        name: "Dnipro Trade".into(),
+                        ..Default::default()
+                    },
+                )?;
+                let t = Target::new(TargetKind::Company, c.id);
+                tasks::create(tx, &admin, task_on(&t))?;
+                Ok(t)
+            })
+            .expect("write");
+        let types = |reader: &User| -> Vec<String> {
+            store
+                .read(|rx| timeline(rx, reader, &company, now))
+                .expect("timeline")
+                .into_iter()
+                .map(|i| i.item_type)
+                .collect()
+        };
+        let mine = types(&admin);
+        assert!(mine.contains(&"task".to_string()), "{mine:?}");
+        assert!(mine.contains(&"history".to_string()), "{mine:?}");
+        let theirs = types(&other);
+        assert!(!theirs.contains(&"task".to_string()), "{theirs:?}");
+        assert!(theirs.contains(&"history".to_string()), "{theirs:?}");
+
+        // A record that never existed is not found; a task has no timeline of its own.
+        let none = Target::new(TargetKind::Company, company.id + 100);
+        assert!(matches!(
+            store.read(|rx| timeline(rx, &admin, &none, now)),
+            Err(Error::NotFound(_))
+        ));
+        let task = Target::new(TargetKind::Task, 1);
+        assert!(matches!(
+            store.read(|rx| timeline(rx, &admin, &task, now)),
+            Err(Error::Validation(_))
+        ));
+
+        // The history of the task follows the same rule: its people only.
+        assert!(
+            store
+                .read(|rx| history::of(rx, &admin, &task, now))
+                .is_ok_and(|h| !h.is_empty())
+        );
+        assert!(matches!(
+            store.read(|rx| history::of(rx, &other, &task, now)),
+            Err(Error::NotFound(_))
+        ));
+        let company_history = store
+            .read(|rx| history::of(rx, &other, &company, now))
+            .expect("history");
+        assert_eq!(company_history.len(), 1);
+        assert_eq!(company_history[0].action, "created");
+    }
+}
