@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::policy::{Permission, allow, keep_an_admin};
 use crate::{
-    error::{Ctx, Problems, Result},
+    error::{Ctx, Error, Problems, Result},
     store::{self, Kind, Record, Tx, tables},
     validate,
 };
@@ -311,4 +311,32 @@ pub fn list(rx: &ReadTransaction, include_inactive: bool) -> Result<Vec<User>> {
     users.retain(|u| include_inactive || u.active);
     users.sort_by_key(|u| u.name.to_lowercase());
     Ok(users)
+}
+
+/// Changes one's own password: the current one must be given, and problems with the new one
+/// are reported on `new_password`.
+pub fn change_password(tx: &mut Tx, me: &User, current: &str, new: &str) -> Result<()> {
+    if !super::auth::verify_password(current, &me.password_hash) {
+        let mut pr = Problems::default();
+        pr.add(
+            "current_password",
+            "invalid_value",
+            "is not your current password",
+        );
+        pr.finish()?;
+    }
+    set_password(tx, me.id, new).map_err(|e| match e {
+        Error::Validation(mut f) => {
+            for x in &mut f {
+                x.field = "new_password".into();
+            }
+            Error::Validation(f)
+        }
+        e => e,
+    })
+}
+
+/// One user by id (every signed-in user may look anyone up, as in the pickers).
+pub fn get(rx: &ReadTransaction, id: u64) -> Result<User> {
+    store::get::<User>(rx, id)?.ok_or(Error::NotFound("user"))
 }

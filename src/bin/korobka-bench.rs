@@ -48,15 +48,10 @@ use korobka::{
 
 /// When set, this binary is `korobka` (the child server process).
 const CHILD_ENV: &str = "KOROBKA_BENCH_CHILD";
-/// The kinds the API's global search asks for (see `http::api::Api::search`).
-const SEARCH_KINDS: [DocKind; 4] = [
-    DocKind::Company,
-    DocKind::Contact,
-    DocKind::Lead,
-    DocKind::Deal,
-];
+/// The kinds the API's global search asks for.
+const SEARCH_KINDS: [DocKind; 4] = korobka::search::find::KINDS;
 /// The API's default number of search hits.
-const SEARCH_LIMIT: usize = 20;
+const SEARCH_LIMIT: usize = korobka::search::find::DEFAULT_HITS as usize;
 
 #[derive(Parser, Debug)]
 #[command(

@@ -1,11 +1,10 @@
-//! The editable reference list of company types, with labels in each UI language.
+//! The editable reference list of company types, with labels in each UI language. Its use
+//! cases are the generic ones of `reflists` (list, create, update, delete).
 
 use poem_openapi::Object;
-use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    access::User,
     error::Result,
     store::{Kind, Record, Tx, tables},
 };
@@ -65,21 +64,4 @@ pub fn seed(tx: &mut Tx) -> Result<()> {
             ("Other", "Інше", "Другое"),
         ],
     )
-}
-
-pub fn create(tx: &mut Tx, actor: &User, input: CompanyTypeInput) -> Result<CompanyType> {
-    super::reflists::create(tx, actor, input)
-}
-
-pub fn update(tx: &mut Tx, actor: &User, id: u64, input: CompanyTypeInput) -> Result<CompanyType> {
-    super::reflists::update(tx, actor, id, input)
-}
-
-/// Deletes a type no company uses; a used one must be archived instead.
-pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
-    super::reflists::delete::<CompanyType>(tx, actor, id)
-}
-
-pub fn list(rx: &ReadTransaction) -> Result<Vec<CompanyType>> {
-    super::reflists::list(rx)
 }

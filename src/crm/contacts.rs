@@ -328,6 +328,24 @@ pub fn list(
     listing::page(rx, &SORT, sort, cursor, limit, only)
 }
 
+/// The people of a company the reader may see, by name (404 for an unknown company).
+pub fn of_company(rx: &ReadTransaction, actor: &User, company_id: u64) -> Result<Vec<Contact>> {
+    super::companies::get(rx, actor, company_id)?;
+    let page = list(
+        rx,
+        actor,
+        &Filter {
+            custom: Vec::new(),
+            responsible_id: None,
+            company_id: Some(company_id),
+        },
+        SortBy::Name,
+        None,
+        listing::MAX_LIMIT,
+    )?;
+    Ok(page.items)
+}
+
 /// The ids the filters allow (None: no filter).
 fn filtered_ids(rx: &ReadTransaction, f: &Filter) -> Result<Option<Vec<u64>>> {
     let only = listing::intersect(vec![

@@ -3,6 +3,7 @@
 pub mod companies;
 pub mod company_types;
 pub mod contacts;
+pub mod counts;
 pub mod custom;
 pub mod deals;
 pub mod leads;

@@ -1,5 +1,6 @@
 //! Editable reference lists with translated labels: company types, lead sources, deal types.
-//! One shape, one set of use-cases; each list only says how to tell whether an item is in use.
+//! One shape, one set of use-cases; each list has its own input type and only says how to
+//! tell whether an item is in use.
 
 use poem_openapi::Object;
 use redb::ReadTransaction;
@@ -16,18 +17,47 @@ use crate::{
     validate,
 };
 
+/// What a new or edited item of a reference list says (each list has its own input type).
+pub trait RefInput {
+    fn name(&self) -> &str;
+    fn labels(&self) -> &Labels;
+    fn sort(&self) -> i64;
+    fn archived(&self) -> bool;
+}
+
 /// An item of a reference list.
 pub trait RefItem: Record + Clone + Serialize + DeserializeOwned {
     /// The id sequence name.
     const SEQ: &'static str;
+    /// The list's own input type.
+    type Input: RefInput;
     fn make(id: u64, name: String, labels: Labels, sort: i64, archived: bool) -> Self;
     fn sort_key(&self) -> (i64, u64);
     /// How many records use the item (a used item cannot be deleted, only archived).
     fn uses(tx: &Tx, id: u64) -> Result<usize>;
 }
 
+macro_rules! ref_input {
+    ($input:ident) => {
+        impl RefInput for $input {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn labels(&self) -> &Labels {
+                &self.labels
+            }
+            fn sort(&self) -> i64 {
+                self.sort
+            }
+            fn archived(&self) -> bool {
+                self.archived
+            }
+        }
+    };
+}
+
 macro_rules! ref_item {
-    ($name:ident, $table:expr, $kind:expr, $human:literal, $seq:literal, |$tx:ident, $id:ident| $uses:expr) => {
+    ($name:ident, $input:ident, $table:expr, $kind:expr, $human:literal, $seq:literal, |$tx:ident, $id:ident| $uses:expr) => {
         #[derive(Debug, Clone, Serialize, Deserialize, Object)]
         pub struct $name {
             pub id: u64,
@@ -36,6 +66,20 @@ macro_rules! ref_item {
             pub sort: i64,
             pub archived: bool,
         }
+
+        #[derive(Debug, Clone, Object)]
+        pub struct $input {
+            #[oai(default)]
+            pub name: String,
+            #[oai(default)]
+            pub labels: Labels,
+            #[oai(default)]
+            pub sort: i64,
+            #[oai(default)]
+            pub archived: bool,
+        }
+
+        ref_input!($input);
 
         impl Record for $name {
             const KIND: Kind = $kind;
@@ -48,6 +92,7 @@ macro_rules! ref_item {
 
         impl RefItem for $name {
             const SEQ: &'static str = $seq;
+            type Input = $input;
             fn make(id: u64, name: String, labels: Labels, sort: i64, archived: bool) -> Self {
                 $name {
                     id,
@@ -69,6 +114,7 @@ macro_rules! ref_item {
 
 ref_item!(
     LeadSource,
+    LeadSourceInput,
     tables::LEAD_SOURCES,
     Kind::LeadSource,
     "lead source",
@@ -79,6 +125,7 @@ ref_item!(
 );
 ref_item!(
     DealType,
+    DealTypeInput,
     tables::DEAL_TYPES,
     Kind::DealType,
     "deal type",
@@ -86,8 +133,11 @@ ref_item!(
     |tx, id| Ok(tx.ids_by(tables::DEAL_BY_TYPE, id)?.len())
 );
 
+ref_input!(CompanyTypeInput);
+
 impl RefItem for CompanyType {
     const SEQ: &'static str = "company_types";
+    type Input = CompanyTypeInput;
     fn make(id: u64, name: String, labels: Labels, sort: i64, archived: bool) -> Self {
         CompanyType {
             id,
@@ -105,13 +155,14 @@ impl RefItem for CompanyType {
     }
 }
 
-fn check(input: &CompanyTypeInput) -> Result<(String, Labels)> {
+fn check(input: &impl RefInput) -> Result<(String, Labels)> {
     let mut p = Problems::default();
-    let name = validate::required(&mut p, "name", &input.name, 100);
+    let name = validate::required(&mut p, "name", input.name(), 100);
+    let l = input.labels();
     let labels = Labels {
-        en: validate::optional(&mut p, "labels.en", &input.labels.en, 100),
-        uk: validate::optional(&mut p, "labels.uk", &input.labels.uk, 100),
-        ru: validate::optional(&mut p, "labels.ru", &input.labels.ru, 100),
+        en: validate::optional(&mut p, "labels.en", &l.en, 100),
+        uk: validate::optional(&mut p, "labels.uk", &l.uk, 100),
+        ru: validate::optional(&mut p, "labels.ru", &l.ru, 100),
     };
     p.finish()?;
     Ok((name, labels))
@@ -140,30 +191,25 @@ pub fn seed<T: RefItem>(tx: &mut Tx, items: &[(&str, &str, &str)]) -> Result<()>
     Ok(())
 }
 
-pub fn create<T: RefItem>(tx: &mut Tx, actor: &User, input: CompanyTypeInput) -> Result<T> {
+pub fn create<T: RefItem>(tx: &mut Tx, actor: &User, input: T::Input) -> Result<T> {
     allow(actor, Permission::ManageReferenceLists)?;
     let (name, labels) = check(&input)?;
     let item = T::make(
         tx.next_id(T::SEQ)?,
         name,
         labels,
-        input.sort,
-        input.archived,
+        input.sort(),
+        input.archived(),
     );
     tx.insert(&item)?;
     Ok(item)
 }
 
-pub fn update<T: RefItem>(
-    tx: &mut Tx,
-    actor: &User,
-    id: u64,
-    input: CompanyTypeInput,
-) -> Result<T> {
+pub fn update<T: RefItem>(tx: &mut Tx, actor: &User, id: u64, input: T::Input) -> Result<T> {
     allow(actor, Permission::ManageReferenceLists)?;
     let old: T = tx.must(id)?;
     let (name, labels) = check(&input)?;
-    let new = T::make(id, name, labels, input.sort, input.archived);
+    let new = T::make(id, name, labels, input.sort(), input.archived());
     tx.update(&old, &new)?;
     Ok(new)
 }

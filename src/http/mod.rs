@@ -1,13 +1,21 @@
 //! HTTP: poem + poem-openapi. Thin: routes, caller identification, error mapping, assets.
+//! One module per area, named as the area under src/: `system`, `people` (access), `crm`,
+//! `sales`, `work`, `io`; `common` holds the tags, answer shapes and the reference-list
+//! handlers. Every handler has one shape: decode the request and the caller → one use case
+//! in its area (a read snapshot or a write) → map the result to the answer. Handlers do not
+//! decide permissions or assemble answers out of several use cases.
 
-pub mod api;
-pub mod api_sales;
-pub mod api_work;
 pub mod assets;
 pub mod auth;
-pub mod backups;
+pub mod common;
+pub mod crm;
 pub mod fastjson;
+pub mod io;
+pub mod people;
 pub mod problem;
+pub mod sales;
+pub mod system;
+pub mod work;
 
 use std::{sync::Arc, time::Duration};
 
@@ -33,22 +41,35 @@ img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self
 const CSP_DOCS: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; \
 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
-pub fn api_service(
-    app: Arc<App>,
-) -> OpenApiService<
-    (
-        api::Api,
-        api_sales::SalesApi,
-        api_work::WorkApi,
-        backups::BackupApi,
-    ),
-    (),
-> {
+/// The API, one part per area (each mirrors the area of the same name under src/).
+type Apis = (
+    system::SystemApi,
+    people::PeopleApi,
+    crm::CrmApi,
+    crm::CompanyTypesApi,
+    sales::SalesApi,
+    sales::LeadSourcesApi,
+    sales::DealTypesApi,
+    work::tasks::TasksApi,
+    work::feed::FeedApi,
+    work::calendar::CalendarApi,
+    io::BackupApi,
+);
+
+pub fn api_service(app: Arc<App>) -> OpenApiService<Apis, ()> {
+    let work = || work::WorkApi { app: app.clone() };
     let apis = (
-        api::Api { app: app.clone() },
-        api_sales::SalesApi { app: app.clone() },
-        api_work::WorkApi { app: app.clone() },
-        backups::BackupApi { app },
+        system::SystemApi { app: app.clone() },
+        people::PeopleApi { app: app.clone() },
+        crm::CrmApi { app: app.clone() },
+        crm::CompanyTypesApi { app: app.clone() },
+        sales::SalesApi { app: app.clone() },
+        sales::LeadSourcesApi { app: app.clone() },
+        sales::DealTypesApi { app: app.clone() },
+        work::tasks::TasksApi(work()),
+        work::feed::FeedApi(work()),
+        work::calendar::CalendarApi(work()),
+        io::BackupApi { app: app.clone() },
     );
     OpenApiService::new(apis, "Korobka", env!("CARGO_PKG_VERSION"))
         .description(

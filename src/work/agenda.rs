@@ -19,6 +19,9 @@ use crate::{
     store::{self, tables},
 };
 
+/// The most records one `counts` call answers for.
+pub const MAX_COUNT_IDS: usize = 500;
+
 /// "Now", the start of tomorrow and the end of this week (Monday–Sunday), in a time zone.
 #[derive(Debug, Clone, Copy)]
 pub struct Periods {
@@ -224,6 +227,16 @@ pub fn counts(
     now: DateTime<Utc>,
 ) -> Result<Vec<WorkCount>> {
     let grants = Grants::load(rx, reader)?;
+    if !kind.is_crm() {
+        return Err(Error::field(
+            "kind",
+            "invalid_value",
+            "company, contact, lead or deal",
+        ));
+    }
+    if ids.len() > MAX_COUNT_IDS {
+        return Err(Error::field("ids", "invalid_value", "at most 500 ids"));
+    }
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let link = Target::new(kind, *id);

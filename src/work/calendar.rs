@@ -327,6 +327,27 @@ pub struct CalItem {
     pub place: String,
 }
 
+/// The calendar view of `user` for `reader`: a range of at most 400 days of a user who exists.
+pub fn view(
+    rx: &ReadTransaction,
+    reader: &User,
+    user: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<CalItem>> {
+    if to < from || to - from > Duration::days(400) {
+        return Err(Error::field(
+            "to",
+            "invalid_value",
+            "after from, at most 400 days later",
+        ));
+    }
+    if store::get::<User>(rx, user)?.is_none() {
+        return Err(Error::NotFound("user"));
+    }
+    items(rx, reader, user, from, to)
+}
+
 /// One user's calendar between `from` and `to`, as `reader` may see it.
 pub fn items(
     rx: &ReadTransaction,

@@ -118,6 +118,12 @@ pub fn stored(rx: &ReadTransaction) -> Result<MailSettings> {
     Ok(store::get::<MailSettings>(rx, 1)?.unwrap_or_else(default_settings))
 }
 
+/// The stored settings with the password, for an admin's test message.
+pub fn stored_for_test(rx: &ReadTransaction, actor: &User) -> Result<MailSettings> {
+    allow(actor, Permission::ManageUsers)?;
+    stored(rx)
+}
+
 pub fn put(tx: &mut Tx, actor: &User, input: MailSettingsInput) -> Result<MailSettingsOut> {
     allow(actor, Permission::ManageUsers)?;
     let old = tx.get::<MailSettings>(1)?;

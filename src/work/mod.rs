@@ -7,12 +7,14 @@ pub mod agenda;
 pub mod calendar;
 pub mod comments;
 pub mod feed;
+pub mod history;
 pub mod ical;
 pub mod mail;
 pub mod notify;
 pub mod reminders;
 pub mod scheduler;
 pub mod tasks;
+pub mod timeline;
 pub mod words;
 
 use poem_openapi::{Enum, Object};

@@ -1,28 +1,27 @@
-//! The sales pipeline API: currencies, pipelines and stages, lead statuses, reference lists,
-//! custom fields, leads (with conversion), deals, the board and live events.
+//! The sales area: currencies, pipelines and stages, lead statuses, the lead source and deal
+//! type reference lists, leads (with conversion), deals, the board and live events.
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use poem::Request;
 use poem_openapi::{
-    Object, OpenApi, Tags,
+    Object, OpenApi,
     param::{Path, Query},
     payload::{EventStream, Json},
 };
 use rust_decimal::Decimal;
 
 use super::{
-    api::{Created, HistoryList, NoContent, history_out},
     auth::principal,
+    common::{Created, HistoryList, NoContent, Tag, history_out, reflist_api},
     problem::ApiResult,
 };
 use crate::{
     access::{User, policy},
     app::{App, Event, Live},
     crm::{
-        company_types::CompanyTypeInput,
-        custom::{self, Entity, FieldDef, FieldInput},
+        custom,
         deals::{self, Board, DealFilter, DealInput, DealPage, DealRow, DealSort, StageVisit},
         leads::{self, ConvertInput, Duplicates, Lead, LeadInput},
         listing::SortBy,
@@ -30,24 +29,34 @@ use crate::{
         pipelines::{
             self, LeadStatus, LeadStatusInput, PipelineInput, PipelineOut, Stage, StageInput,
         },
-        reflists::{self, DealType, LeadSource},
+        reflists::{DealType, DealTypeInput, LeadSource, LeadSourceInput},
     },
-    store::Kind,
+    work::TargetKind,
 };
 
-#[derive(Tags)]
-enum Tag {
-    /// Currencies, the base currency and rates
-    Money,
-    /// Pipelines, stages and lead statuses
-    Pipelines,
-    /// Custom fields and reference lists of the pipeline
-    Fields,
-    /// Leads and their conversion
-    Leads,
-    /// Deals, the board and live events
-    Deals,
-}
+reflist_api!(
+    LeadSourcesApi,
+    LeadSource,
+    LeadSourceInput,
+    LeadSourceList,
+    path: "/lead-sources",
+    path_id: "/lead-sources/:id",
+    tag: "Tag::Fields",
+    list_doc: "The lead sources reference list (archived ones included, flagged).",
+    delete_doc: "Deletes an unused lead source; a used one answers 409 (archive it instead).",
+);
+
+reflist_api!(
+    DealTypesApi,
+    DealType,
+    DealTypeInput,
+    DealTypeList,
+    path: "/deal-types",
+    path_id: "/deal-types/:id",
+    tag: "Tag::Fields",
+    list_doc: "The deal types reference list (archived ones included, flagged).",
+    delete_doc: "Deletes an unused deal type; a used one answers 409 (archive it instead).",
+);
 
 #[derive(Object)]
 pub struct PipelineList {
@@ -64,18 +73,6 @@ pub struct IdOrder {
 #[derive(Object)]
 pub struct LeadStatusList {
     pub items: Vec<LeadStatus>,
-}
-#[derive(Object)]
-pub struct LeadSourceList {
-    pub items: Vec<LeadSource>,
-}
-#[derive(Object)]
-pub struct DealTypeList {
-    pub items: Vec<DealType>,
-}
-#[derive(Object)]
-pub struct FieldList {
-    pub items: Vec<FieldDef>,
 }
 #[derive(Object)]
 pub struct RateList {
@@ -411,137 +408,6 @@ impl SalesApi {
         Ok(NoContent::NoContent)
     }
 
-    #[oai(path = "/lead-sources", method = "get", tag = "Tag::Fields")]
-    async fn lead_sources(&self, req: &Request) -> ApiResult<Json<LeadSourceList>> {
-        principal(&self.app, req).await?;
-        Ok(Json(LeadSourceList {
-            items: self.app.store.read(reflists::list::<LeadSource>)?,
-        }))
-    }
-
-    #[oai(path = "/lead-sources", method = "post", tag = "Tag::Fields")]
-    async fn create_lead_source(
-        &self,
-        req: &Request,
-        body: Json<CompanyTypeInput>,
-    ) -> ApiResult<Created<LeadSource>> {
-        let s = self
-            .write_as_me(req, move |tx, me| reflists::create(tx, me, body.0))
-            .await?;
-        Ok(Created::Created(Json(s)))
-    }
-
-    #[oai(path = "/lead-sources/:id", method = "put", tag = "Tag::Fields")]
-    async fn update_lead_source(
-        &self,
-        req: &Request,
-        id: Path<u64>,
-        body: Json<CompanyTypeInput>,
-    ) -> ApiResult<Json<LeadSource>> {
-        Ok(Json(
-            self.write_as_me(req, move |tx, me| reflists::update(tx, me, id.0, body.0))
-                .await?,
-        ))
-    }
-
-    #[oai(path = "/lead-sources/:id", method = "delete", tag = "Tag::Fields")]
-    async fn delete_lead_source(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.write_as_me(req, move |tx, me| {
-            reflists::delete::<LeadSource>(tx, me, id.0)
-        })
-        .await?;
-        Ok(NoContent::NoContent)
-    }
-
-    #[oai(path = "/deal-types", method = "get", tag = "Tag::Fields")]
-    async fn deal_types(&self, req: &Request) -> ApiResult<Json<DealTypeList>> {
-        principal(&self.app, req).await?;
-        Ok(Json(DealTypeList {
-            items: self.app.store.read(reflists::list::<DealType>)?,
-        }))
-    }
-
-    #[oai(path = "/deal-types", method = "post", tag = "Tag::Fields")]
-    async fn create_deal_type(
-        &self,
-        req: &Request,
-        body: Json<CompanyTypeInput>,
-    ) -> ApiResult<Created<DealType>> {
-        let s = self
-            .write_as_me(req, move |tx, me| reflists::create(tx, me, body.0))
-            .await?;
-        Ok(Created::Created(Json(s)))
-    }
-
-    #[oai(path = "/deal-types/:id", method = "put", tag = "Tag::Fields")]
-    async fn update_deal_type(
-        &self,
-        req: &Request,
-        id: Path<u64>,
-        body: Json<CompanyTypeInput>,
-    ) -> ApiResult<Json<DealType>> {
-        Ok(Json(
-            self.write_as_me(req, move |tx, me| reflists::update(tx, me, id.0, body.0))
-                .await?,
-        ))
-    }
-
-    #[oai(path = "/deal-types/:id", method = "delete", tag = "Tag::Fields")]
-    async fn delete_deal_type(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.write_as_me(req, move |tx, me| {
-            reflists::delete::<DealType>(tx, me, id.0)
-        })
-        .await?;
-        Ok(NoContent::NoContent)
-    }
-
-    /// Custom field definitions (archived ones included, flagged).
-    #[oai(path = "/custom-fields", method = "get", tag = "Tag::Fields")]
-    async fn custom_fields(
-        &self,
-        req: &Request,
-        entity: Query<Option<Entity>>,
-    ) -> ApiResult<Json<FieldList>> {
-        principal(&self.app, req).await?;
-        Ok(Json(FieldList {
-            items: self.app.store.read(|rx| custom::defs(rx, entity.0))?,
-        }))
-    }
-
-    #[oai(path = "/custom-fields", method = "post", tag = "Tag::Fields")]
-    async fn create_custom_field(
-        &self,
-        req: &Request,
-        body: Json<FieldInput>,
-    ) -> ApiResult<Created<FieldDef>> {
-        let f = self
-            .write_as_me(req, move |tx, me| custom::create(tx, me, body.0))
-            .await?;
-        Ok(Created::Created(Json(f)))
-    }
-
-    /// Edits a field; options left out are archived, never deleted.
-    #[oai(path = "/custom-fields/:id", method = "put", tag = "Tag::Fields")]
-    async fn update_custom_field(
-        &self,
-        req: &Request,
-        id: Path<u64>,
-        body: Json<FieldInput>,
-    ) -> ApiResult<Json<FieldDef>> {
-        Ok(Json(
-            self.write_as_me(req, move |tx, me| custom::update(tx, me, id.0, body.0))
-                .await?,
-        ))
-    }
-
-    /// Archives a field: stored values stay.
-    #[oai(path = "/custom-fields/:id", method = "delete", tag = "Tag::Fields")]
-    async fn archive_custom_field(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.write_as_me(req, move |tx, me| custom::archive(tx, me, id.0))
-            .await?;
-        Ok(NoContent::NoContent)
-    }
-
     /// Leads, one page at a time (filter custom fields with `cf.<id>=value`).
     #[oai(path = "/leads", method = "get", tag = "Tag::Leads")]
     #[allow(clippy::too_many_arguments)]
@@ -624,8 +490,7 @@ impl SalesApi {
     #[oai(path = "/leads/:id/history", method = "get", tag = "Tag::Leads")]
     async fn lead_history(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<HistoryList>> {
         let me = principal(&self.app, req).await?.user;
-        policy::allow(&me, policy::Permission::ReadCrm)?;
-        history_out(&self.app, Kind::Lead, id.0)
+        history_out(&self.app, &me, TargetKind::Lead, id.0)
     }
 
     /// Existing contacts and companies that look like the lead's (same phone, e-mail or name).
@@ -805,8 +670,7 @@ impl SalesApi {
     #[oai(path = "/deals/:id/history", method = "get", tag = "Tag::Deals")]
     async fn deal_history(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<HistoryList>> {
         let me = principal(&self.app, req).await?.user;
-        policy::allow(&me, policy::Permission::ReadCrm)?;
-        history_out(&self.app, Kind::Deal, id.0)
+        history_out(&self.app, &me, TargetKind::Deal, id.0)
     }
 
     /// The stages the deal went through, with the time spent in each.

@@ -1,4 +1,4 @@
-//! Backups in the API (admins): take one, list them with the schedule and the last scheduled
+//! The io area in the API: backups (admins): take one, list them with the schedule and the last scheduled
 //! result, download one, delete one. Restoring is a command-line job with the server stopped
 //! (`korobka restore`), so a browser can never replace the data under running requests.
 
@@ -7,14 +7,14 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use poem::{Body, Request};
 use poem_openapi::{
-    Object, OpenApi, Tags,
+    Object, OpenApi,
     param::Path,
     payload::{Attachment, AttachmentType, Json},
 };
 
 use super::{
-    api::{Created, NoContent},
     auth::principal,
+    common::{Created, NoContent, Tag},
     problem::ApiResult,
 };
 use crate::{
@@ -26,12 +26,6 @@ use crate::{
         progress::Quiet,
     },
 };
-
-#[derive(Tags)]
-enum Tag {
-    /// Backups of the whole data folder (admins)
-    Backups,
-}
 
 #[derive(Object)]
 pub struct BackupItem {
