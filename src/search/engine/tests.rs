@@ -220,7 +220,7 @@ fn kinds_filter() {
         .search("ромашка", Some(&[DocKind::Company]), 10)
         .expect("search");
     assert_eq!(hits.len(), 1);
-    assert_eq!((hits[0].kind.clone(), hits[0].id), (DocKind::Company, 7));
+    assert_eq!((hits[0].kind, hits[0].id), (DocKind::Company, 7));
     assert_eq!(hits[0].title, "ТОВ Ромашка");
     let hits = ix
         .search("ромашка", Some(&[DocKind::Contact, DocKind::Deal]), 10)
@@ -453,7 +453,7 @@ fn odd_input_never_errors() {
 #[test]
 fn doc_kind_strings() {
     for k in DocKind::ALL {
-        assert_eq!(k.as_str().parse::<DocKind>().expect("parse"), k);
+        assert_eq!(k.as_str().parse::<DocKind>().expect("parse"), *k);
     }
     assert!("person".parse::<DocKind>().is_err());
     assert_eq!(
@@ -514,7 +514,7 @@ fn timing_100k() {
         let first = FIRST[(i % 12) as usize];
         let last = LAST[((i / 12) % 12) as usize];
         let unique = format!("Клієнт{i}");
-        let kind = DocKind::ALL[(i % 4) as usize].clone();
+        let kind = DocKind::ALL[(i % 4) as usize];
         batch.push(IndexOp::Upsert(SearchDoc {
             kind,
             id: i,
