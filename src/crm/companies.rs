@@ -20,9 +20,7 @@ use crate::{
         policy::{Permission, allow},
     },
     error::{Ctx, Problems, Result},
-    store::{
-        self, Generation, IndexKey, Kind, Record, Tx, codec, sort_key, tables, time_key,
-    },
+    store::{self, Generation, IndexKey, Kind, Record, Tx, codec, sort_key, tables, time_key},
     validate,
 };
 

@@ -241,10 +241,7 @@ mod tests {
         }
         assert_eq!(crate::work::Mail::KIND, Kind::Mail);
         let mail = redb::TableHandle::name(&crate::work::Mail::TABLE);
-        assert_eq!(
-            tables::find(mail).map(|t| t.role),
-            Some(Role::Ephemeral)
-        );
+        assert_eq!(tables::find(mail).map(|t| t.role), Some(Role::Ephemeral));
     }
 
     #[test]

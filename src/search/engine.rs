@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::{

@@ -79,10 +79,16 @@ pub enum IndexKey {
 /// Which generation counter a [`IndexKey::Counted`] entry moves: row `group` of `counters`
 /// (a `u64 → u64` table; a missing row is generation 0). One group per table (`group: 0`) or
 /// per part of it (e.g. a board column) — the record's index declaration says which.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Generation {
     pub counters: TableDefinition<'static, u64, u64>,
     pub group: u64,
+}
+
+impl std::fmt::Debug for Generation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.counters.name(), self.group)
+    }
 }
 
 impl IndexKey {
@@ -453,7 +459,9 @@ pub fn generation(
     group: u64,
 ) -> Result<u64> {
     let t = rx.open_table(counters).ctx("open generations")?;
-    Ok(t.get(group).ctx("read generation")?.map_or(0, |v| v.value()))
+    Ok(t.get(group)
+        .ctx("read generation")?
+        .map_or(0, |v| v.value()))
 }
 
 /// The ids under one key of a multimap index.
@@ -1131,7 +1139,11 @@ mod tests {
         // Every `= "name"` in tables.rs is a declaration in the one list.
         let src = include_str!("tables.rs");
         let written = src.matches("> = \"").count();
-        assert_eq!(written, tables::ALL.len(), "a table declared outside `tables!`");
+        assert_eq!(
+            written,
+            tables::ALL.len(),
+            "a table declared outside `tables!`"
+        );
         for (i, t) in tables::ALL.iter().enumerate() {
             assert!(
                 tables::ALL[..i].iter().all(|o| o.name != t.name),
@@ -1159,11 +1171,22 @@ mod tests {
             let txn = s.db.begin_write().unwrap();
             for name in gone {
                 let def: MultimapTableDefinition<&str, u64> = MultimapTableDefinition::new(name);
-                txn.open_multimap_table(def).unwrap().insert("380671234567", 1).unwrap();
+                txn.open_multimap_table(def)
+                    .unwrap()
+                    .insert("380671234567", 1)
+                    .unwrap();
             }
-            txn.open_table(USERS).unwrap().insert(7, [1u8].as_slice()).unwrap();
+            txn.open_table(USERS)
+                .unwrap()
+                .insert(7, [1u8].as_slice())
+                .unwrap();
             txn.commit().unwrap();
-            assert!(s.table_names().unwrap().iter().any(|n| n == "contact_by_phone"));
+            assert!(
+                s.table_names()
+                    .unwrap()
+                    .iter()
+                    .any(|n| n == "contact_by_phone")
+            );
         }
         let s = Store::open_migrating(&path, |_, from, to| {
             assert_eq!((from, to), (1, 2));
@@ -1253,8 +1276,7 @@ mod tests {
         // Moving to another group moves both groups on.
         store
             .write(None, now, |tx| {
-                tx.update(&thing(1, 1, "a"), &thing(1, 2, "a2"))
-                    .map(|_| ())
+                tx.update(&thing(1, 1, "a"), &thing(1, 2, "a2")).map(|_| ())
             })
             .unwrap();
         assert_eq!(gens(&store), (3, 2));

@@ -541,7 +541,7 @@ fn the_fixture_database_of_version_0_1_opens_and_reads() {
         let before: Vec<String> = rx
             .list_multimap_tables()
             .unwrap()
-            .map(|t| redb::TableHandle::name(&t).to_string())
+            .map(|t| redb::MultimapTableHandle::name(&t).to_string())
             .collect();
         for name in unread {
             assert!(before.iter().any(|n| n == name), "{name} in {before:?}");
@@ -586,10 +586,7 @@ fn the_fixture_database_of_version_0_1_opens_and_reads() {
     for name in unread {
         assert!(!names.iter().any(|n| n == name), "{name} is still there");
     }
-    let mut declared: Vec<&str> = korobka::store::tables::ALL
-        .iter()
-        .map(|t| t.name)
-        .collect();
+    let mut declared: Vec<&str> = korobka::store::tables::ALL.iter().map(|t| t.name).collect();
     declared.sort_unstable();
     assert_eq!(names, declared);
 }

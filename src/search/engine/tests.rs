@@ -612,7 +612,7 @@ fn tiers_give_the_same_hits_as_scoring_every_match() {
     let scored = |q: &str, kinds: Option<&[DocKind]>, limit: usize| {
         let mut query = query::build(&ix.fields, q).expect("a query");
         if let Some(kinds) = kinds {
-            let names: Vec<&str> = kinds.iter().map(DocKind::as_str).collect();
+            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
             query = query::filter_kinds(query, ix.fields.kind, &names);
         }
         ix.run(query.as_ref(), limit).expect("search")
@@ -655,7 +655,7 @@ fn tiers_give_the_same_hits_as_scoring_every_match() {
     let planned = |q: &str, kinds: Option<&[DocKind]>, limit: usize| {
         let mut plan = query::plan(&ix.fields, q).expect("a plan");
         if let Some(kinds) = kinds {
-            let names: Vec<&str> = kinds.iter().map(DocKind::as_str).collect();
+            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
             plan.require(query::any_kind(ix.fields.kind, &names));
         }
         let searcher = ix.reader.searcher();
