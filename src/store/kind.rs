@@ -160,7 +160,7 @@ macro_rules! kind_subset {
 }
 
 kind_subset! {
-    /// What a link, comment or reminder points at (`Target.kind` on the wire).
+    /// What a link, comment or reminder points at.
     #[derive(poem_openapi::Enum)]
     #[oai(rename_all = "lowercase")]
     pub enum TargetKind as Kind::TARGETS {

@@ -274,6 +274,11 @@ impl Store {
                 )));
             }
             Some(v) if v < target => {
+                // Tables declared since the store was written are created (empty) first, so
+                // the backup taken before migrating reads every table it knows.
+                let txn = self.db.begin_write().ctx("begin schema check")?;
+                open_all_tables(&txn)?;
+                txn.commit().ctx("commit schema")?;
                 before_migrate(self, v, target)?;
                 self.run_migrations(migrations, v)?;
             }
