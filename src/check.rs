@@ -47,7 +47,7 @@ fn check_records<R: Record>(rx: &ReadTransaction, rep: &mut Report) -> Result<Ve
     for r in &out {
         for key in r.index_keys() {
             let present = match &key {
-                IndexKey::Sorted(def, k) => rx
+                IndexKey::Sorted(def, k) | IndexKey::Counted(def, k, _) => rx
                     .open_table(*def)
                     .ctx("open index")?
                     .get(k.as_slice())
@@ -206,7 +206,7 @@ pub fn run(data_dir: &Path) -> Result<Report> {
         for (kind, ids) in &searchable {
             for id in ids {
                 if !index
-                    .contains(kind.clone(), *id)
+                    .contains(*kind, *id)
                     .map_err(|e| crate::error::Error::Search(e.to_string()))?
                 {
                     missing += 1;

@@ -11,9 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::{
     CompanyType, Email, Phone, check_emails, check_phones,
     custom::{Entity, Values, check_values},
-    email_keys,
     listing::{self, Page, SortBy, SortIndexes},
-    name_key, phone_keys,
+    name_key,
 };
 use crate::{
     access::{
@@ -21,7 +20,7 @@ use crate::{
         policy::{Permission, allow},
     },
     error::{Ctx, Problems, Result},
-    store::{self, IndexKey, Kind, Record, Tx, codec, sort_key, tables, time_key},
+    store::{self, Generation, IndexKey, Kind, Record, Tx, codec, sort_key, tables, time_key},
     validate,
 };
 
@@ -52,13 +51,12 @@ impl Record for Company {
     const KIND: Kind = Kind::Company;
     const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::COMPANIES;
     const NAME: &'static str = "company";
-    const SEARCHABLE: bool = true;
     fn id(&self) -> u64 {
         self.id
     }
     fn index_keys(&self) -> Vec<IndexKey> {
         let mut k = vec![
-            IndexKey::Sorted(tables::COMPANY_BY_NAME, name_sort(self)),
+            IndexKey::Counted(tables::COMPANY_BY_NAME, name_sort(self), NAME_GENERATION),
             IndexKey::Sorted(
                 tables::COMPANY_BY_UPDATED,
                 time_key(self.updated_at, self.id),
@@ -70,14 +68,20 @@ impl Record for Company {
         if let Some(t) = self.type_id {
             k.push(IndexKey::ById(tables::COMPANY_BY_TYPE, t));
         }
-        for p in phone_keys(&self.phones) {
-            k.push(IndexKey::ByStr(tables::COMPANY_BY_PHONE, p));
-        }
-        for e in email_keys(&self.emails) {
-            k.push(IndexKey::ByStr(tables::COMPANY_BY_EMAIL, e));
-        }
         k
     }
+}
+
+/// Every change of `company_by_name` (a company created, renamed or deleted) moves this one
+/// counter on, so names read in one generation hold until the next ([`NameCache`]).
+const NAME_GENERATION: Generation = Generation {
+    counters: tables::COMPANY_NAME_GEN,
+    group: 0,
+};
+
+/// The generation of the company names in this snapshot (see [`NAME_GENERATION`]).
+pub fn name_generation(rx: &ReadTransaction) -> Result<u64> {
+    store::generation(rx, NAME_GENERATION.counters, NAME_GENERATION.group)
 }
 
 fn name_sort(c: &Company) -> Vec<u8> {
@@ -344,7 +348,7 @@ impl<'c> CompanyNames<'c> {
     pub fn new(rx: &ReadTransaction, cache: Option<&'c NameCache>) -> Result<Self> {
         Ok(CompanyNames {
             table: rx.open_table(tables::COMPANIES).ctx("open companies")?,
-            generation: store::company_name_gen(rx)?,
+            generation: name_generation(rx)?,
             cache,
             known: HashMap::new(),
         })
@@ -424,7 +428,7 @@ mod tests {
             let mut names = CompanyNames::new(rx, Some(&cache)).expect("names");
             names.of(Some(id)).expect("name").map(|n| n.to_string())
         };
-        let generation = |store: &Store| store.read(store::company_name_gen).expect("gen");
+        let generation = |store: &Store| store.read(name_generation).expect("gen");
         assert_eq!(
             store.read(|rx| Ok(name(rx))).expect("read"),
             Some("Acme".into())

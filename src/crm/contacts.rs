@@ -9,9 +9,8 @@ use super::{
     Company, Email, Messenger, Phone, check_emails, check_messengers, check_phones,
     companies::CompanyNames,
     custom::{Entity, Values, check_values},
-    email_keys,
     listing::{self, Page, SortBy, SortIndexes},
-    name_key, phone_keys,
+    name_key,
 };
 use crate::{
     access::{
@@ -62,7 +61,6 @@ impl Record for Contact {
     const KIND: Kind = Kind::Contact;
     const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::CONTACTS;
     const NAME: &'static str = "contact";
-    const SEARCHABLE: bool = true;
     fn id(&self) -> u64 {
         self.id
     }
@@ -79,12 +77,6 @@ impl Record for Contact {
         }
         if let Some(c) = self.company_id {
             k.push(IndexKey::ById(tables::CONTACT_BY_COMPANY, c));
-        }
-        for p in phone_keys(&self.phones) {
-            k.push(IndexKey::ByStr(tables::CONTACT_BY_PHONE, p));
-        }
-        for e in email_keys(&self.emails) {
-            k.push(IndexKey::ByStr(tables::CONTACT_BY_EMAIL, e));
         }
         k
     }
@@ -593,14 +585,6 @@ mod tests {
                     }
                 }
                 for t in [tables::CONTACT_BY_RESPONSIBLE, tables::CONTACT_BY_COMPANY] {
-                    for row in rx.open_multimap_table(t).unwrap().iter().unwrap() {
-                        let (k, vs) = row.unwrap();
-                        for v in vs {
-                            out.push(format!("{} {} {}", t, k.value(), v.unwrap().value()));
-                        }
-                    }
-                }
-                for t in [tables::CONTACT_BY_PHONE, tables::CONTACT_BY_EMAIL] {
                     for row in rx.open_multimap_table(t).unwrap().iter().unwrap() {
                         let (k, vs) = row.unwrap();
                         for v in vs {

@@ -26,7 +26,7 @@ use crate::{
         policy::{Permission, allow},
     },
     error::{Ctx, Error, Problems, Result},
-    store::{self, IndexKey, Kind, Record, Tx, codec, sort_key, tables, time_key},
+    store::{self, Generation, IndexKey, Kind, Record, Tx, codec, sort_key, tables, time_key},
     validate,
 };
 
@@ -66,7 +66,6 @@ impl Record for Deal {
     const KIND: Kind = Kind::Deal;
     const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::DEALS;
     const NAME: &'static str = "deal";
-    const SEARCHABLE: bool = true;
     /// The stage change itself is in the history; its timestamp would only repeat it.
     const HISTORY_SKIP: &'static [&'static str] = &["stage_changed_at"];
     fn id(&self) -> u64 {
@@ -74,7 +73,11 @@ impl Record for Deal {
     }
     fn index_keys(&self) -> Vec<IndexKey> {
         let mut k = vec![
-            IndexKey::Sorted(tables::DEAL_BY_STAGE_AMOUNT, stage_amount_key(self)),
+            IndexKey::Counted(
+                tables::DEAL_BY_STAGE_AMOUNT,
+                stage_amount_key(self),
+                stage_generation_of(self.stage_id),
+            ),
             IndexKey::Sorted(tables::DEAL_BY_UPDATED, time_key(self.updated_at, self.id)),
             IndexKey::Sorted(
                 tables::DEAL_BY_TITLE,
@@ -103,6 +106,21 @@ impl Record for Deal {
         }
         k
     }
+}
+
+/// Every change of a stage's entries in `deal_by_stage_amount` moves that stage's counter on
+/// (`tables::DEAL_STAGE_GEN`), so its column totals hold until the next ([`TotalsCache`]).
+fn stage_generation_of(stage_id: u64) -> Generation {
+    Generation {
+        counters: tables::DEAL_STAGE_GEN,
+        group: stage_id,
+    }
+}
+
+/// The generation of a stage's entries in `deal_by_stage_amount` in this snapshot.
+pub fn stage_generation(rx: &ReadTransaction, stage_id: u64) -> Result<u64> {
+    let g = stage_generation_of(stage_id);
+    store::generation(rx, g.counters, g.group)
 }
 
 fn stage_amount_key(d: &Deal) -> Vec<u8> {
@@ -203,7 +221,7 @@ impl TotalsCache {
         conv: &Converter,
         rates: &str,
     ) -> Result<Totals> {
-        let generation = store::stage_gen(rx, stage_id)?;
+        let generation = stage_generation(rx, stage_id)?;
         if let Some(c) = self.lock().get(&stage_id)
             && c.generation == generation
             && c.rates == rates

@@ -68,7 +68,6 @@ impl Record for Lead {
     const KIND: Kind = Kind::Lead;
     const TABLE: redb::TableDefinition<'static, u64, &'static [u8]> = tables::LEADS;
     const NAME: &'static str = "lead";
-    const SEARCHABLE: bool = true;
     fn id(&self) -> u64 {
         self.id
     }

@@ -147,29 +147,6 @@ pub fn name_key(name: &str) -> String {
     out
 }
 
-/// Distinct phone digit strings (for the duplicate indexes).
-pub fn phone_keys(phones: &[Phone]) -> Vec<String> {
-    let mut v: Vec<String> = phones
-        .iter()
-        .map(|p| validate::phone_digits(&p.value))
-        .filter(|d| !d.is_empty())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
-}
-
-pub fn email_keys(emails: &[Email]) -> Vec<String> {
-    let mut v: Vec<String> = emails
-        .iter()
-        .map(|e| e.value.trim().to_lowercase())
-        .filter(|e| !e.is_empty())
-        .collect();
-    v.sort();
-    v.dedup();
-    v
-}
-
 /// The one feed entry for a batch of new records (an import, the demo office): "created",
 /// about the first of them, with the count in `data.count` and a summary in `text`.
 pub(crate) fn feed_batch(

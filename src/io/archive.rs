@@ -360,7 +360,7 @@ fn export_history(rx: &ReadTransaction, out: &mut dyn FnMut(&[u8]) -> Result<()>
                 k.len()
             )));
         }
-        let kind = Kind::from_u8(k[0])
+        let kind = Kind::from_repr(k[0])
             .ok_or_else(|| Error::Storage(format!("history entry of unknown kind {}", k[0])))?;
         let line = HistoryLine {
             kind,

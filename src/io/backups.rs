@@ -26,8 +26,19 @@ use crate::{
 pub const LAST_SCHEDULED: &str = "last-scheduled.json";
 const LOCK: &str = ".backup.lock";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum BackupKind {
     Manual,
     Auto,
@@ -35,21 +46,15 @@ pub enum BackupKind {
 }
 
 impl BackupKind {
+    /// The start of its file names: `manual`, `auto`, `pre-migration`.
     fn prefix(self) -> &'static str {
-        match self {
-            BackupKind::Manual => "manual",
-            BackupKind::Auto => "auto",
-            BackupKind::PreMigration => "pre-migration",
-        }
+        self.into()
     }
     fn of(name: &str) -> Option<BackupKind> {
-        [
-            BackupKind::PreMigration,
-            BackupKind::Manual,
-            BackupKind::Auto,
-        ]
-        .into_iter()
-        .find(|k| name.starts_with(&format!("{}-", k.prefix())))
+        <BackupKind as strum::VariantArray>::VARIANTS
+            .iter()
+            .copied()
+            .find(|k| name.starts_with(&format!("{}-", k.prefix())))
     }
 }
 

@@ -1,8 +1,8 @@
-//! The registry of archived tables: every record table of `store::tables` appears here once,
-//! with a typed export (record → JSON line) and a typed restore (JSON line → record + its
-//! index entries). Adding a record type is one line in `registry()`. A test reads
-//! `store/tables.rs` and fails when a declared table is neither here nor in `DERIVED`/`EPHEMERAL`,
-//! so a new table cannot silently be left out of backups.
+//! The registry of archived tables: every table of `store::tables::ALL` whose role is `Record`
+//! appears here once, with a typed export (record → JSON line) and a typed restore (JSON line →
+//! record + its index entries). Adding a record type is one line in `registry()`. Tests fail
+//! when a record table or a record kind is left out, so a new one cannot silently be missing
+//! from backups.
 
 use redb::{ReadTransaction, ReadableTable};
 use serde::Serialize;
@@ -20,75 +20,15 @@ use crate::{
         reflists::{DealType, LeadSource},
     },
     error::{Ctx, Error, Result},
-    store::{self, Record, Tx, tables},
+    store::{self, Kind, Record, Tx, tables},
     work::{
         Activity, CalEvent, Comment, FeedItem, IcalFeed, MailSettings, Notification, Reminder, Task,
     },
 };
 
-/// Tables archived by their own member, not through the registry.
-pub const SPECIAL: &[&str] = &["meta", "history"];
-
-/// Tables rebuilt from the records on restore (secondary indexes), never archived.
-pub const DERIVED: &[&str] = &[
-    "user_by_login",
-    "api_token_by_hash",
-    "company_by_name",
-    "company_by_updated",
-    "company_by_responsible",
-    "company_by_type",
-    "company_by_phone",
-    "company_by_email",
-    "contact_by_name",
-    "contact_by_updated",
-    "contact_by_responsible",
-    "contact_by_company",
-    "contact_by_phone",
-    "contact_by_email",
-    "stage_by_pipeline",
-    "rate_by_code_date",
-    "lead_by_updated",
-    "lead_by_title",
-    "lead_by_status",
-    "lead_by_responsible",
-    "lead_by_source",
-    "deal_by_updated",
-    "deal_by_title",
-    "deal_by_pipeline",
-    "deal_by_stage",
-    "deal_by_responsible",
-    "deal_by_company",
-    "deal_by_contact",
-    "deal_by_source",
-    "deal_by_type",
-    "deal_stage_by_deal",
-    "deal_by_stage_amount",
-    "deal_stage_gen",
-    "company_name_gen",
-    "task_by_responsible",
-    "task_by_creator",
-    "task_by_participant",
-    "task_by_observer",
-    "task_by_delegator",
-    "task_by_link",
-    "task_deadline_watch",
-    "activity_by_responsible",
-    "activity_by_link",
-    "comment_by_target",
-    "notification_by_user",
-    "notification_unread",
-    "reminder_due",
-    "reminder_by_target",
-    "reminder_by_user",
-    "cal_event_by_user",
-    "cal_event_by_link",
-    "ical_by_secret",
-];
-
-/// Tables that are not business data: sessions (everyone signs in again after a restore) and
-/// the search outbox (the index is rebuilt).
-/// The mail queue too: a restored office must not re-send old e-mails.
-pub const EPHEMERAL: &[&str] = &["sessions", "outbox", "mail_queue", "mail_pending"];
+/// Record kinds whose table is deliberately not archived (its role is `Ephemeral`): a
+/// restored office must not re-send old e-mails. Every other kind has a registry entry.
+pub const UNARCHIVED_KINDS: &[Kind] = &[Kind::Mail];
 
 type ExportFn =
     Box<dyn Fn(&ReadTransaction, &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<u64> + Send + Sync>;
@@ -99,6 +39,8 @@ type RestoreFn = Box<dyn Fn(&mut Tx, &[u8]) -> Result<u64> + Send + Sync>;
 pub struct TableEntry {
     /// The redb table name; the archive member is `tables/<name>.jsonl`.
     pub name: String,
+    /// The kind of its records.
+    pub kind: Kind,
     /// Streams every record as one JSON line (`{"id":…,"record":{…}}`), in id order.
     pub export: ExportFn,
     /// Decodes one line without writing (verification); returns the id.
@@ -161,6 +103,7 @@ fn decode_line<R: Record>(line: &[u8]) -> Result<R> {
 fn entry<R: Record + 'static>(extra: Option<ExtraIndex<R>>) -> TableEntry {
     TableEntry {
         name: redb::TableHandle::name(&R::TABLE).to_string(),
+        kind: R::KIND,
         export: Box::new(|rx, out| {
             let t = rx.open_table(R::TABLE).ctx("open table")?;
             let mut n = 0;
@@ -254,44 +197,51 @@ fn api_token_by_hash(tx: &mut Tx, t: &ApiToken) -> Result<()> {
 mod tests {
     use super::*;
 
-    /// Every table declared in tables.rs is archived, rebuilt or deliberately left out.
+    use strum::VariantArray;
+    use tables::Role;
+
+    /// Every record table of `tables::ALL` has exactly one registry entry, and the registry
+    /// archives nothing else: a derived index or an ephemeral table in a backup would be
+    /// restored twice or restored when it must not be.
     #[test]
-    fn every_declared_table_is_archived_or_listed_as_derived() {
-        let src = include_str!("../store/tables.rs");
-        let declared: Vec<&str> = src
-            .split("Definition::new(\"")
-            .skip(1)
-            .filter_map(|s| s.split('"').next())
-            .collect();
-        assert!(declared.len() > 10, "parsed {declared:?}");
+    fn the_registry_archives_exactly_the_record_tables() {
         let reg = registry();
-        let archived: Vec<&str> = reg.iter().map(|e| e.name.as_str()).collect();
-        for name in &declared {
-            let places = [
-                archived.contains(name),
-                SPECIAL.contains(name),
-                DERIVED.contains(name),
-                EPHEMERAL.contains(name),
-            ];
+        for t in tables::ALL {
+            let entries = reg.iter().filter(|e| e.name == t.name).count();
+            let want = usize::from(t.role == Role::Record);
             assert_eq!(
-                places.iter().filter(|p| **p).count(),
-                1,
-                "table {name:?} must be in exactly one of io::registry::registry() (archived), \
-                 SPECIAL, DERIVED (rebuilt on restore) or EPHEMERAL"
+                entries, want,
+                "table {t:?}: a `Record` table needs one entry in io::registry::registry(); \
+                 other roles none"
             );
         }
-        for name in archived
-            .iter()
-            .chain(DERIVED)
-            .chain(EPHEMERAL)
-            .chain(SPECIAL)
-        {
-            let name: &str = name;
+        for e in &reg {
             assert!(
-                declared.contains(&name),
-                "{name} is listed but not declared"
+                tables::find(&e.name).is_some(),
+                "{} is archived but not declared",
+                e.name
             );
         }
+        assert!(reg.len() > 20, "{}", reg.len());
+    }
+
+    /// Every record kind is archived (its history lines restore onto records that exist) or
+    /// deliberately left out with a table that is ephemeral.
+    #[test]
+    fn every_record_kind_is_archived_once_or_listed_as_unarchived() {
+        let reg = registry();
+        for k in Kind::VARIANTS {
+            let entries = reg.iter().filter(|e| e.kind == *k).count();
+            let skipped = UNARCHIVED_KINDS.contains(k);
+            assert_eq!(
+                entries + usize::from(skipped),
+                1,
+                "kind {k:?}: add its record type to registry() or to UNARCHIVED_KINDS"
+            );
+        }
+        assert_eq!(crate::work::Mail::KIND, Kind::Mail);
+        let mail = redb::TableHandle::name(&crate::work::Mail::TABLE);
+        assert_eq!(tables::find(mail).map(|t| t.role), Some(Role::Ephemeral));
     }
 
     #[test]

@@ -149,11 +149,5 @@ pub fn doc_for(rx: &ReadTransaction, kind: Kind, id: u64) -> Result<Option<Searc
 }
 
 pub fn doc_kind(kind: Kind) -> Option<DocKind> {
-    match kind {
-        Kind::Company => Some(DocKind::Company),
-        Kind::Contact => Some(DocKind::Contact),
-        Kind::Lead => Some(DocKind::Lead),
-        Kind::Deal => Some(DocKind::Deal),
-        _ => None,
-    }
+    DocKind::try_from(kind).ok()
 }

@@ -24,11 +24,10 @@ mod tests;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::{
@@ -83,9 +82,6 @@ pub enum SearchError {
         "search index: {path} is not empty and does not look like a search index; refusing to wipe it"
     )]
     ForeignDirectory { path: PathBuf },
-    /// A string that is not a [`DocKind`].
-    #[error("unknown document kind {0:?}")]
-    UnknownKind(String),
 }
 
 /// Adds context to tantivy results.
@@ -108,52 +104,9 @@ fn io_err(context: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Searc
     }
 }
 
-/// The kind of a searchable record.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DocKind {
-    Company,
-    Contact,
-    Lead,
-    Deal,
-}
-
-impl DocKind {
-    /// All kinds.
-    pub const ALL: [DocKind; 4] = [
-        DocKind::Company,
-        DocKind::Contact,
-        DocKind::Lead,
-        DocKind::Deal,
-    ];
-
-    /// Stable lowercase name: "company", "contact", "lead", "deal".
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            DocKind::Company => "company",
-            DocKind::Contact => "contact",
-            DocKind::Lead => "lead",
-            DocKind::Deal => "deal",
-        }
-    }
-}
-
-impl FromStr for DocKind {
-    type Err = SearchError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        DocKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| SearchError::UnknownKind(s.to_string()))
-    }
-}
-
-impl std::fmt::Display for DocKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The kind of a searchable record: a subset of the record kinds, declared in `store::kind`
+/// with its names and conversions (`DocKind::ALL`, `as_str`, `FromStr`).
+pub use crate::store::DocKind;
 
 /// A record as the index sees it.
 #[derive(Debug, Clone)]
@@ -398,7 +351,7 @@ impl SearchIndex {
         if kinds.is_some_and(|k| k.is_empty()) {
             return Ok(Vec::new());
         }
-        let names: Option<Vec<&str>> = kinds.map(|k| k.iter().map(DocKind::as_str).collect());
+        let names: Option<Vec<&str>> = kinds.map(|k| k.iter().map(|k| k.as_str()).collect());
         let only_kinds = |q: Box<dyn Query>| match &names {
             Some(names) => query::filter_kinds(q, self.fields.kind, names),
             None => q,

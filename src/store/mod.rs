@@ -3,7 +3,10 @@
 //! entry for the search indexer — all of it lands or none of it does.
 
 pub mod codec;
+pub mod kind;
 pub mod tables;
+
+pub use kind::{DocKind, Kind, TargetKind, UnknownKind};
 
 use std::{
     ops::Bound,
@@ -33,74 +36,25 @@ pub struct Migration {
 }
 
 /// Migration `i` takes schema `i + 1` to `i + 2`. Append-only.
-pub const MIGRATIONS: &[Migration] = &[];
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    what: "drop the phone and e-mail indexes of companies and contacts (written, never read)",
+    run: drop_tables_never_read,
+}];
 
-/// What kind of record a history or outbox entry is about. Values are stored: never renumber.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[repr(u8)]
-pub enum Kind {
-    User = 1,
-    Department = 2,
-    CompanyType = 3,
-    Company = 4,
-    Contact = 5,
-    ApiToken = 6,
-    Pipeline = 7,
-    Stage = 8,
-    LeadStatus = 9,
-    Lead = 10,
-    Deal = 11,
-    Currency = 12,
-    Rate = 13,
-    CustomField = 14,
-    LeadSource = 15,
-    DealType = 16,
-    StageMove = 17,
-    Task = 18,
-    Activity = 19,
-    Comment = 20,
-    FeedItem = 21,
-    Notification = 22,
-    Reminder = 23,
-    CalEvent = 24,
-    MailSettings = 25,
-    IcalFeed = 26,
-    Mail = 27,
-}
-
-impl Kind {
-    pub fn from_u8(v: u8) -> Option<Kind> {
-        Some(match v {
-            1 => Kind::User,
-            2 => Kind::Department,
-            3 => Kind::CompanyType,
-            4 => Kind::Company,
-            5 => Kind::Contact,
-            6 => Kind::ApiToken,
-            7 => Kind::Pipeline,
-            8 => Kind::Stage,
-            9 => Kind::LeadStatus,
-            10 => Kind::Lead,
-            11 => Kind::Deal,
-            12 => Kind::Currency,
-            13 => Kind::Rate,
-            14 => Kind::CustomField,
-            15 => Kind::LeadSource,
-            16 => Kind::DealType,
-            17 => Kind::StageMove,
-            18 => Kind::Task,
-            19 => Kind::Activity,
-            20 => Kind::Comment,
-            21 => Kind::FeedItem,
-            22 => Kind::Notification,
-            23 => Kind::Reminder,
-            24 => Kind::CalEvent,
-            25 => Kind::MailSettings,
-            26 => Kind::IcalFeed,
-            27 => Kind::Mail,
-            _ => return None,
-        })
+/// Schema 2: the duplicate-search indexes by phone and e-mail were written and never read
+/// (search finds duplicates); they are no longer declared, so their tables go.
+fn drop_tables_never_read(txn: &WriteTransaction) -> Result<()> {
+    for name in [
+        "company_by_phone",
+        "company_by_email",
+        "contact_by_phone",
+        "contact_by_email",
+    ] {
+        let def: MultimapTableDefinition<&str, u64> = MultimapTableDefinition::new(name);
+        txn.delete_multimap_table(def)
+            .map_err(|e| Error::Storage(format!("drop table {name}: {e}")))?;
     }
+    Ok(())
 }
 
 /// One entry of a secondary index that a record keeps.
@@ -108,16 +62,39 @@ impl Kind {
 pub enum IndexKey {
     /// A sort index: `key ‖ id` → ().
     Sorted(TableDefinition<'static, &'static [u8], ()>, Vec<u8>),
+    /// A sort index entry whose every change (added or removed) also moves a generation
+    /// counter on, in the same transaction: what a reader computed from the index in one
+    /// generation holds until the next, so it may be kept in memory. See [`Generation`].
+    Counted(
+        TableDefinition<'static, &'static [u8], ()>,
+        Vec<u8>,
+        Generation,
+    ),
     /// A multimap from a referenced id (responsible, company…) to this record's id.
     ById(MultimapTableDefinition<'static, u64, u64>, u64),
     /// A multimap from a normalised string (phone digits, e-mail) to this record's id.
     ByStr(MultimapTableDefinition<'static, &'static str, u64>, String),
 }
 
+/// Which generation counter a [`IndexKey::Counted`] entry moves: row `group` of `counters`
+/// (a `u64 → u64` table; a missing row is generation 0). One group per table (`group: 0`) or
+/// per part of it (e.g. a board column) — the record's index declaration says which.
+#[derive(Clone, Copy)]
+pub struct Generation {
+    pub counters: TableDefinition<'static, u64, u64>,
+    pub group: u64,
+}
+
+impl std::fmt::Debug for Generation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.counters.name(), self.group)
+    }
+}
+
 impl IndexKey {
     fn parts(&self) -> (&str, String) {
         match self {
-            IndexKey::Sorted(d, k) => (d.name(), hex::encode(k)),
+            IndexKey::Sorted(d, k) | IndexKey::Counted(d, k, _) => (d.name(), hex::encode(k)),
             IndexKey::ById(d, k) => (d.name(), k.to_string()),
             IndexKey::ByStr(d, k) => (d.name(), k.clone()),
         }
@@ -128,7 +105,7 @@ impl IndexKey {
     /// The name of the table the entry goes to.
     fn table(&self) -> &str {
         match self {
-            IndexKey::Sorted(d, _) => d.name(),
+            IndexKey::Sorted(d, _) | IndexKey::Counted(d, _, _) => d.name(),
             IndexKey::ById(d, _) => d.name(),
             IndexKey::ByStr(d, _) => d.name(),
         }
@@ -154,8 +131,9 @@ pub trait Record: Serialize + DeserializeOwned {
     const TABLE: TableDefinition<'static, u64, &'static [u8]>;
     /// Human name used in errors ("company not found").
     const NAME: &'static str;
-    /// Does a change of this record go to the search index?
-    const SEARCHABLE: bool = false;
+    /// Does a change of this record go to the search index? Derived from the one list,
+    /// `Kind::SEARCHABLE`.
+    const SEARCHABLE: bool = Self::KIND.is_in(Kind::SEARCHABLE);
     /// Fields never written into history (secrets).
     const HISTORY_SKIP: &'static [&'static str] = &[];
     fn id(&self) -> u64;
@@ -242,6 +220,23 @@ impl Store {
         &self.path
     }
 
+    /// The names of the tables in the file, plain and multimap, sorted.
+    pub fn table_names(&self) -> Result<Vec<String>> {
+        let rx = self.db.begin_read().ctx("begin read")?;
+        let mut names: Vec<String> = rx
+            .list_tables()
+            .ctx("list tables")?
+            .map(|t| t.name().to_string())
+            .chain(
+                rx.list_multimap_tables()
+                    .ctx("list tables")?
+                    .map(|t| t.name().to_string()),
+            )
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
     /// The schema version written in the store (None for a new, empty file).
     pub fn schema_version(&self) -> Result<Option<u64>> {
         let rx = self.db.begin_read().ctx("begin schema check")?;
@@ -279,6 +274,11 @@ impl Store {
                 )));
             }
             Some(v) if v < target => {
+                // Tables declared since the store was written are created (empty) first, so
+                // the backup taken before migrating reads every table it knows.
+                let txn = self.db.begin_write().ctx("begin schema check")?;
+                open_all_tables(&txn)?;
+                txn.commit().ctx("commit schema")?;
                 before_migrate(self, v, target)?;
                 self.run_migrations(migrations, v)?;
             }
@@ -358,105 +358,8 @@ impl Store {
 }
 
 fn open_all_tables(txn: &WriteTransaction) -> Result<()> {
-    for t in [
-        USERS,
-        DEPARTMENTS,
-        API_TOKENS,
-        COMPANY_TYPES,
-        COMPANIES,
-        CONTACTS,
-        OUTBOX,
-        PIPELINES,
-        STAGES,
-        LEAD_STATUSES,
-        LEAD_SOURCES,
-        DEAL_TYPES,
-        CURRENCIES,
-        RATES,
-        CUSTOM_FIELDS,
-        LEADS,
-        DEALS,
-        DEAL_STAGES,
-        TASKS,
-        ACTIVITIES,
-        COMMENTS,
-        FEED,
-        NOTIFICATIONS,
-        REMINDERS,
-        CAL_EVENTS,
-        MAIL_SETTINGS,
-        MAIL_QUEUE,
-        ICAL_FEEDS,
-    ] {
-        txn.open_table(t).ctx("create table")?;
-    }
-    txn.open_table(DEAL_STAGE_GEN).ctx("create table")?;
-    txn.open_table(COMPANY_NAME_GEN).ctx("create table")?;
-    for t in [SESSIONS, HISTORY] {
-        txn.open_table(t).ctx("create table")?;
-    }
-    txn.open_table(USER_BY_LOGIN).ctx("create table")?;
-    txn.open_table(API_TOKEN_BY_HASH).ctx("create table")?;
-    for t in [
-        COMPANY_BY_NAME,
-        COMPANY_BY_UPDATED,
-        CONTACT_BY_NAME,
-        CONTACT_BY_UPDATED,
-        RATE_BY_CODE_DATE,
-        LEAD_BY_UPDATED,
-        LEAD_BY_TITLE,
-        DEAL_BY_UPDATED,
-        DEAL_BY_TITLE,
-        DEAL_STAGE_BY_DEAL,
-        DEAL_BY_STAGE_AMOUNT,
-        TASK_DEADLINE_WATCH,
-        NOTIFICATION_BY_USER,
-        REMINDER_DUE,
-        MAIL_PENDING,
-    ] {
-        txn.open_table(t).ctx("create table")?;
-    }
-    for t in [
-        COMPANY_BY_RESPONSIBLE,
-        COMPANY_BY_TYPE,
-        CONTACT_BY_RESPONSIBLE,
-        CONTACT_BY_COMPANY,
-        STAGE_BY_PIPELINE,
-        LEAD_BY_STATUS,
-        LEAD_BY_RESPONSIBLE,
-        LEAD_BY_SOURCE,
-        DEAL_BY_PIPELINE,
-        DEAL_BY_STAGE,
-        DEAL_BY_RESPONSIBLE,
-        DEAL_BY_COMPANY,
-        DEAL_BY_CONTACT,
-        DEAL_BY_SOURCE,
-        DEAL_BY_TYPE,
-        TASK_BY_RESPONSIBLE,
-        TASK_BY_CREATOR,
-        TASK_BY_PARTICIPANT,
-        TASK_BY_OBSERVER,
-        TASK_BY_DELEGATOR,
-        ACTIVITY_BY_RESPONSIBLE,
-        NOTIFICATION_UNREAD,
-        REMINDER_BY_USER,
-        CAL_EVENT_BY_USER,
-    ] {
-        txn.open_multimap_table(t).ctx("create table")?;
-    }
-    for t in [
-        COMPANY_BY_PHONE,
-        COMPANY_BY_EMAIL,
-        CONTACT_BY_PHONE,
-        CONTACT_BY_EMAIL,
-        TASK_BY_LINK,
-        ACTIVITY_BY_LINK,
-        COMMENT_BY_TARGET,
-        REMINDER_BY_TARGET,
-        CAL_EVENT_BY_LINK,
-        ICAL_BY_SECRET,
-    ] {
-        txn.open_multimap_table(t).ctx("create table")?;
+    for t in tables::ALL {
+        (t.create)(txn).map_err(|e| Error::Storage(format!("create table {}: {e}", t.name)))?;
     }
     Ok(())
 }
@@ -554,23 +457,15 @@ pub fn history(rx: &ReadTransaction, kind: Kind, id: u64) -> Result<Vec<HistoryE
     Ok(out)
 }
 
-/// The generation of a stage's entries in `deal_by_stage_amount` in this snapshot.
-pub fn stage_gen(rx: &ReadTransaction, stage: u64) -> Result<u64> {
-    let t = rx
-        .open_table(DEAL_STAGE_GEN)
-        .ctx("open stage generations")?;
-    Ok(t.get(stage)
-        .ctx("read stage generation")?
-        .map_or(0, |v| v.value()))
-}
-
-/// The generation of `company_by_name` in this snapshot (see `tables::COMPANY_NAME_GEN`).
-pub fn company_name_gen(rx: &ReadTransaction) -> Result<u64> {
-    let t = rx
-        .open_table(COMPANY_NAME_GEN)
-        .ctx("open company name generation")?;
-    Ok(t.get(0)
-        .ctx("read company name generation")?
+/// The generation `group` of a counter table in this snapshot (see [`Generation`]).
+pub fn generation(
+    rx: &ReadTransaction,
+    counters: TableDefinition<'static, u64, u64>,
+    group: u64,
+) -> Result<u64> {
+    let t = rx.open_table(counters).ctx("open generations")?;
+    Ok(t.get(group)
+        .ctx("read generation")?
         .map_or(0, |v| v.value()))
 }
 
@@ -801,7 +696,14 @@ impl Tx {
                     .ctx("open index")?
                     .insert(key.as_slice(), ())
                     .ctx("write index")?;
-                self.bump_group_gen(def, key)?;
+            }
+            IndexKey::Counted(def, key, generation) => {
+                self.txn
+                    .open_table(*def)
+                    .ctx("open index")?
+                    .insert(key.as_slice(), ())
+                    .ctx("write index")?;
+                self.bump_generation(*generation)?;
             }
             IndexKey::ById(def, key) => {
                 self.txn
@@ -821,27 +723,14 @@ impl Tx {
         Ok(())
     }
 
-    /// A change in `deal_by_stage_amount` moves its stage to the next generation (see
-    /// `tables::DEAL_STAGE_GEN`), and one in `company_by_name` the company names (see
-    /// `tables::COMPANY_NAME_GEN`), in the same transaction.
-    fn bump_group_gen(
-        &mut self,
-        def: &TableDefinition<'static, &'static [u8], ()>,
-        key: &[u8],
-    ) -> Result<()> {
-        let (gens, group) = if def.name() == DEAL_BY_STAGE_AMOUNT.name() && key.len() >= 8 {
-            (DEAL_STAGE_GEN, be_u64(&key[..8])?)
-        } else if def.name() == COMPANY_BY_NAME.name() {
-            (COMPANY_NAME_GEN, 0)
-        } else {
-            return Ok(());
-        };
-        let mut t = self.txn.open_table(gens).ctx("open generations")?;
+    /// Moves a generation counter on (see [`Generation`]).
+    fn bump_generation(&mut self, g: Generation) -> Result<()> {
+        let mut t = self.txn.open_table(g.counters).ctx("open generations")?;
         let current = t
-            .get(group)
+            .get(g.group)
             .ctx("read generation")?
             .map_or(0, |v| v.value());
-        t.insert(group, current + 1).ctx("write generation")?;
+        t.insert(g.group, current + 1).ctx("write generation")?;
         Ok(())
     }
 
@@ -853,7 +742,14 @@ impl Tx {
                     .ctx("open index")?
                     .remove(key.as_slice())
                     .ctx("write index")?;
-                self.bump_group_gen(def, key)?;
+            }
+            IndexKey::Counted(def, key, generation) => {
+                self.txn
+                    .open_table(*def)
+                    .ctx("open index")?
+                    .remove(key.as_slice())
+                    .ctx("write index")?;
+                self.bump_generation(*generation)?;
             }
             IndexKey::ById(def, key) => {
                 self.txn
@@ -917,18 +813,18 @@ impl Tx {
         keys.sort_by(|a, b| a.0.table().cmp(b.0.table()));
         for group in keys.chunk_by(|a, b| a.0.table() == b.0.table()) {
             match &group[0].0 {
-                IndexKey::Sorted(def, _) => {
+                IndexKey::Sorted(def, _) | IndexKey::Counted(def, _, _) => {
                     {
                         let mut t = self.txn.open_table(*def).ctx("open index")?;
                         for (k, _) in group {
-                            if let IndexKey::Sorted(_, key) = k {
+                            if let IndexKey::Sorted(_, key) | IndexKey::Counted(_, key, _) = k {
                                 t.insert(key.as_slice(), ()).ctx("write index")?;
                             }
                         }
                     }
                     for (k, _) in group {
-                        if let IndexKey::Sorted(def, key) = k {
-                            self.bump_group_gen(def, key)?;
+                        if let IndexKey::Counted(_, _, generation) = k {
+                            self.bump_generation(*generation)?;
                         }
                     }
                 }
@@ -1171,7 +1067,7 @@ pub fn outbox_after(
                 k.value()
             )));
         }
-        let kind = Kind::from_u8(v[0])
+        let kind = Kind::from_repr(v[0])
             .ok_or_else(|| Error::Storage(format!("outbox entry {}: unknown kind", k.value())))?;
         out.push((k.value(), kind, be_u64(&v[1..])?));
         if out.len() >= limit {
@@ -1236,36 +1132,170 @@ impl Store {
 mod tests {
     use super::*;
 
-    /// A fresh database has every table declared in tables.rs, so a read of a table nobody
-    /// wrote yet finds it empty instead of failing.
+    /// A fresh database has exactly the tables of `tables::ALL`, so a read of a table nobody
+    /// wrote yet finds it empty instead of failing, and nothing undeclared lingers.
     #[test]
-    fn a_new_database_creates_every_declared_table() {
+    fn a_new_database_has_exactly_the_declared_tables() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("k.redb")).unwrap();
+        let mut declared: Vec<&str> = tables::ALL.iter().map(|t| t.name).collect();
+        declared.sort_unstable();
+        assert_eq!(store.table_names().unwrap(), declared);
+        // Every `= "name"` in tables.rs is a declaration in the one list.
         let src = include_str!("tables.rs");
-        let declared: Vec<&str> = src
-            .split("Definition::new(\"")
-            .skip(1)
-            .filter_map(|s| s.split('"').next())
-            .collect();
-        let rx = store.db.begin_read().unwrap();
-        let mut have: Vec<String> = rx
-            .list_tables()
-            .unwrap()
-            .map(|t| t.name().to_string())
-            .chain(
-                rx.list_multimap_tables()
-                    .unwrap()
-                    .map(|t| t.name().to_string()),
-            )
-            .collect();
-        have.sort();
-        for name in declared {
+        let written = src.matches("> = \"").count();
+        assert_eq!(
+            written,
+            tables::ALL.len(),
+            "a table declared outside `tables!`"
+        );
+        for (i, t) in tables::ALL.iter().enumerate() {
             assert!(
-                have.iter().any(|h| h == name),
-                "table {name} is declared but not created at open (add it to open_all_tables)"
+                tables::ALL[..i].iter().all(|o| o.name != t.name),
+                "{} declared twice",
+                t.name
+            );
+            assert_eq!(tables::find(t.name).map(|f| f.role), Some(t.role));
+        }
+    }
+
+    /// Schema 2 drops the phone and e-mail indexes that were written and never read; the
+    /// rest of the store stays as it was.
+    #[test]
+    fn the_migration_to_schema_2_drops_the_unread_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.redb");
+        let gone = [
+            "company_by_phone",
+            "company_by_email",
+            "contact_by_phone",
+            "contact_by_email",
+        ];
+        {
+            let s = Store::open_with(&path, &[], |_, _, _| Ok(())).unwrap();
+            let txn = s.db.begin_write().unwrap();
+            for name in gone {
+                let def: MultimapTableDefinition<&str, u64> = MultimapTableDefinition::new(name);
+                txn.open_multimap_table(def)
+                    .unwrap()
+                    .insert("380671234567", 1)
+                    .unwrap();
+            }
+            txn.open_table(USERS)
+                .unwrap()
+                .insert(7, [1u8].as_slice())
+                .unwrap();
+            txn.commit().unwrap();
+            assert!(
+                s.table_names()
+                    .unwrap()
+                    .iter()
+                    .any(|n| n == "contact_by_phone")
             );
         }
+        let s = Store::open_migrating(&path, |_, from, to| {
+            assert_eq!((from, to), (1, 2));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(s.schema_version().unwrap(), Some(SCHEMA_VERSION));
+        let names = s.table_names().unwrap();
+        for name in gone {
+            assert!(!names.iter().any(|n| n == name), "{name} is still there");
+        }
+        assert_eq!(names.len(), tables::ALL.len());
+        let kept = s
+            .read(|rx| {
+                let t = rx.open_table(USERS).ctx("open")?;
+                Ok(t.get(7).ctx("read")?.map(|v| v.value().to_vec()))
+            })
+            .unwrap();
+        assert_eq!(kept, Some(vec![1u8]));
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Counted {
+        id: u64,
+        group: u64,
+        key: String,
+    }
+
+    const THINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("test_things");
+    const THING_BY_KEY: TableDefinition<&[u8], ()> = TableDefinition::new("test_thing_by_key");
+    const THING_GEN: TableDefinition<u64, u64> = TableDefinition::new("test_thing_gen");
+
+    impl Record for Counted {
+        const KIND: Kind = Kind::Task;
+        const TABLE: TableDefinition<'static, u64, &'static [u8]> = THINGS;
+        const NAME: &'static str = "thing";
+        fn id(&self) -> u64 {
+            self.id
+        }
+        fn index_keys(&self) -> Vec<IndexKey> {
+            vec![IndexKey::Counted(
+                THING_BY_KEY,
+                sort_key(&self.key, self.id),
+                Generation {
+                    counters: THING_GEN,
+                    group: self.group,
+                },
+            )]
+        }
+    }
+
+    /// A counted index entry moves its group's counter on whenever it is added or removed, in
+    /// the same transaction, and leaves other groups alone; a change that keeps the entry
+    /// keeps the generation.
+    #[test]
+    fn counted_index_entries_move_their_generation_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("k.redb")).unwrap();
+        let now = Utc::now();
+        let gens = |store: &Store| {
+            store
+                .read(|rx| Ok((generation(rx, THING_GEN, 1)?, generation(rx, THING_GEN, 2)?)))
+                .unwrap()
+        };
+        let thing = |id, group, key: &str| Counted {
+            id,
+            group,
+            key: key.into(),
+        };
+        store
+            .write(None, now, |tx| tx.insert(&thing(1, 1, "a")))
+            .unwrap();
+        assert_eq!(gens(&store), (1, 0));
+        store
+            .write(None, now, |tx| {
+                tx.insert_many(&[thing(2, 1, "b"), thing(3, 2, "c")])
+            })
+            .unwrap();
+        assert_eq!(gens(&store), (2, 1));
+        // Same key: no index change, no new generation.
+        store
+            .write(None, now, |tx| {
+                tx.update_quietly(&thing(1, 1, "a"), &thing(1, 1, "a"))
+            })
+            .unwrap();
+        assert_eq!(gens(&store), (2, 1));
+        // Moving to another group moves both groups on.
+        store
+            .write(None, now, |tx| {
+                tx.update(&thing(1, 1, "a"), &thing(1, 2, "a2")).map(|_| ())
+            })
+            .unwrap();
+        assert_eq!(gens(&store), (3, 2));
+        // A failed transaction moves nothing.
+        let err = store.write(None, now, |tx| {
+            tx.delete(&thing(3, 2, "c"))?;
+            Err::<(), _>(Error::Conflict("no".into()))
+        });
+        assert!(err.is_err());
+        assert_eq!(gens(&store), (3, 2));
+        store
+            .write(None, now, |tx| tx.delete(&thing(3, 2, "c")))
+            .unwrap();
+        assert_eq!(gens(&store), (3, 3));
     }
 
     #[test]

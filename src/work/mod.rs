@@ -17,7 +17,7 @@ pub mod tasks;
 pub mod timeline;
 pub mod words;
 
-use poem_openapi::{Enum, Object};
+use poem_openapi::Object;
 use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
@@ -41,46 +41,11 @@ pub use notify::Notification;
 pub use reminders::Reminder;
 pub use tasks::Task;
 
-/// What a link, comment or reminder points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Enum)]
-#[serde(rename_all = "lowercase")]
-#[oai(rename_all = "lowercase")]
-pub enum TargetKind {
-    Company,
-    Contact,
-    Lead,
-    Deal,
-    Task,
-    Event,
-    Post,
-}
+/// What a link, comment or reminder points at: a subset of the record kinds, declared in
+/// `store::kind` with its names and conversions.
+pub use crate::store::TargetKind;
 
 impl TargetKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TargetKind::Company => "company",
-            TargetKind::Contact => "contact",
-            TargetKind::Lead => "lead",
-            TargetKind::Deal => "deal",
-            TargetKind::Task => "task",
-            TargetKind::Event => "event",
-            TargetKind::Post => "post",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<TargetKind> {
-        Some(match s {
-            "company" => TargetKind::Company,
-            "contact" => TargetKind::Contact,
-            "lead" => TargetKind::Lead,
-            "deal" => TargetKind::Deal,
-            "task" => TargetKind::Task,
-            "event" => TargetKind::Event,
-            "post" => TargetKind::Post,
-            _ => return None,
-        })
-    }
-
     /// A CRM record (company, contact, lead, deal): what tasks and activities link to.
     pub fn is_crm(self) -> bool {
         matches!(

@@ -627,7 +627,9 @@ pub fn fill(rx: &ReadTransaction, mut t: Task, now: DateTime<Utc>) -> Result<Tas
     Ok(t)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which of a person's tasks a list shows (`?role=`); names derived, lowercase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
 pub enum Role {
     Responsible,
     Created,
@@ -639,19 +641,13 @@ pub enum Role {
 
 impl Role {
     pub fn parse(s: &str) -> Option<Role> {
-        Some(match s {
-            "responsible" => Role::Responsible,
-            "created" => Role::Created,
-            "delegated" => Role::Delegated,
-            "observed" => Role::Observed,
-            "participant" => Role::Participant,
-            "all" => Role::All,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A group of tasks by due time (`?due=`); names derived, lowercase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
 pub enum Due {
     Overdue,
     Today,
@@ -662,14 +658,7 @@ pub enum Due {
 
 impl Due {
     pub fn parse(s: &str) -> Option<Due> {
-        Some(match s {
-            "overdue" => Due::Overdue,
-            "today" => Due::Today,
-            "week" => Due::Week,
-            "later" => Due::Later,
-            "none" => Due::None,
-            _ => return None,
-        })
+        s.parse().ok()
     }
 }
 

@@ -527,6 +527,26 @@ fn fixture(name: &str) -> PathBuf {
 fn the_fixture_database_of_version_0_1_opens_and_reads() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(fixture("korobka.redb"), dir.path().join("korobka.redb")).unwrap();
+    // Schema 1 wrote phone and e-mail indexes that nothing read; schema 2 drops them.
+    let unread = [
+        "company_by_phone",
+        "company_by_email",
+        "contact_by_phone",
+        "contact_by_email",
+    ];
+    {
+        use redb::ReadableDatabase;
+        let db = redb::Database::open(dir.path().join("korobka.redb")).unwrap();
+        let rx = db.begin_read().unwrap();
+        let before: Vec<String> = rx
+            .list_multimap_tables()
+            .unwrap()
+            .map(|t| redb::MultimapTableHandle::name(&t).to_string())
+            .collect();
+        for name in unread {
+            assert!(before.iter().any(|n| n == name), "{name} in {before:?}");
+        }
+    }
     let s = Server::start_in(dir);
     let c = s.client();
     let (st, v) = c.post(
@@ -557,6 +577,18 @@ fn the_fixture_database_of_version_0_1_opens_and_reads() {
     let dir = s.stop();
     let (ok, out) = korobka(&["check"], dir.path());
     assert!(ok, "{out}");
+    let store = korobka::store::Store::open(&dir.path().join("korobka.redb")).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        Some(korobka::store::SCHEMA_VERSION)
+    );
+    let names = store.table_names().unwrap();
+    for name in unread {
+        assert!(!names.iter().any(|n| n == name), "{name} is still there");
+    }
+    let mut declared: Vec<&str> = korobka::store::tables::ALL.iter().map(|t| t.name).collect();
+    declared.sort_unstable();
+    assert_eq!(names, declared);
 }
 
 #[test]

@@ -220,7 +220,7 @@ fn kinds_filter() {
         .search("ромашка", Some(&[DocKind::Company]), 10)
         .expect("search");
     assert_eq!(hits.len(), 1);
-    assert_eq!((hits[0].kind.clone(), hits[0].id), (DocKind::Company, 7));
+    assert_eq!((hits[0].kind, hits[0].id), (DocKind::Company, 7));
     assert_eq!(hits[0].title, "ТОВ Ромашка");
     let hits = ix
         .search("ромашка", Some(&[DocKind::Contact, DocKind::Deal]), 10)
@@ -453,7 +453,7 @@ fn odd_input_never_errors() {
 #[test]
 fn doc_kind_strings() {
     for k in DocKind::ALL {
-        assert_eq!(k.as_str().parse::<DocKind>().expect("parse"), k);
+        assert_eq!(k.as_str().parse::<DocKind>().expect("parse"), *k);
     }
     assert!("person".parse::<DocKind>().is_err());
     assert_eq!(
@@ -514,7 +514,7 @@ fn timing_100k() {
         let first = FIRST[(i % 12) as usize];
         let last = LAST[((i / 12) % 12) as usize];
         let unique = format!("Клієнт{i}");
-        let kind = DocKind::ALL[(i % 4) as usize].clone();
+        let kind = DocKind::ALL[(i % 4) as usize];
         batch.push(IndexOp::Upsert(SearchDoc {
             kind,
             id: i,
@@ -612,7 +612,7 @@ fn tiers_give_the_same_hits_as_scoring_every_match() {
     let scored = |q: &str, kinds: Option<&[DocKind]>, limit: usize| {
         let mut query = query::build(&ix.fields, q).expect("a query");
         if let Some(kinds) = kinds {
-            let names: Vec<&str> = kinds.iter().map(DocKind::as_str).collect();
+            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
             query = query::filter_kinds(query, ix.fields.kind, &names);
         }
         ix.run(query.as_ref(), limit).expect("search")
@@ -655,7 +655,7 @@ fn tiers_give_the_same_hits_as_scoring_every_match() {
     let planned = |q: &str, kinds: Option<&[DocKind]>, limit: usize| {
         let mut plan = query::plan(&ix.fields, q).expect("a plan");
         if let Some(kinds) = kinds {
-            let names: Vec<&str> = kinds.iter().map(DocKind::as_str).collect();
+            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
             plan.require(query::any_kind(ix.fields.kind, &names));
         }
         let searcher = ix.reader.searcher();
