@@ -34,15 +34,8 @@ pub struct HistoryItem {
 
 /// The store's kind for the history of a target (posts keep none).
 pub fn kind_for_history(k: TargetKind) -> Option<Kind> {
-    Some(match k {
-        TargetKind::Company => Kind::Company,
-        TargetKind::Contact => Kind::Contact,
-        TargetKind::Lead => Kind::Lead,
-        TargetKind::Deal => Kind::Deal,
-        TargetKind::Task => Kind::Task,
-        TargetKind::Event => Kind::CalEvent,
-        TargetKind::Post => return None,
-    })
+    // Posts are feed entries: the feed is their history.
+    (k != TargetKind::Post).then(|| Kind::from(k))
 }
 
 /// The history of a CRM record (whoever reads the CRM) or of a task (its people), newest first.
