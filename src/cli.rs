@@ -322,6 +322,7 @@ async fn shutdown_signal() {
 
 fn user(data: &Path, cmd: UserCommand) -> Result<(), Error> {
     let store = Store::open(&data.join(crate::app::DB_FILE))?;
+    crate::app::install_handlers(&store);
     let now = SystemClock.now();
     match cmd {
         UserCommand::Add {

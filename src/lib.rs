@@ -13,5 +13,7 @@ pub mod http;
 pub mod io;
 pub mod search;
 pub mod store;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod validate;
 pub mod work;

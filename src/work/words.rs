@@ -1,9 +1,14 @@
-//! The few sentences the server writes itself (notifications, reminder e-mails), in the
-//! recipient's language and time zone. Everything else the UI translates by `code`/`type`.
+//! The few sentences the server writes itself (notifications, reminder e-mails, the feed's
+//! summaries), in the reader's language and time zone. Everything else the UI translates by
+//! `code`/`type`.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::{
+    TargetKind,
+    feed::{FeedItem, FeedType},
+};
 use crate::access::Language;
 
 /// What a notification says; rendered for each recipient.
@@ -168,6 +173,182 @@ pub fn reminder_mail(
     }
     body.push_str(&format!("\n{due}: {}\n\n-- \nKorobka\n", local(at, tz)));
     (format!("{word}: {}", super::short(text, 120)), body)
+}
+
+/// A record kind as the object of a verb ("created the company", "створив(-ла) компанію").
+fn kind_word(kind: TargetKind, lang: Language) -> &'static str {
+    use Language::*;
+    use TargetKind::*;
+    match (lang, kind) {
+        (En, Company) => "company",
+        (En, Contact) => "contact",
+        (En, Lead) => "lead",
+        (En, Deal) => "deal",
+        (En, Task) => "task",
+        (En, Event) => "event",
+        (En, Post) => "post",
+        (Uk, Company) => "компанію",
+        (Uk, Contact) => "контакт",
+        (Uk, Lead) => "лід",
+        (Uk, Deal) => "угоду",
+        (Uk, Task) => "завдання",
+        (Uk, Event) => "подію",
+        (Uk, Post) => "повідомлення",
+        (Ru, Company) => "компанию",
+        (Ru, Contact) => "контакт",
+        (Ru, Lead) => "лид",
+        (Ru, Deal) => "сделку",
+        (Ru, Task) => "задачу",
+        (Ru, Event) => "событие",
+        (Ru, Post) => "сообщение",
+    }
+}
+
+/// "12 companies", "12 компаній", "3 компанії", "21 компания".
+fn count_of(n: u64, kind: TargetKind, lang: Language) -> String {
+    use TargetKind::*;
+    // (one, few, many) for Ukrainian and Russian; (one, many) for English.
+    let forms: [&str; 3] = match (lang, kind) {
+        (Language::En, Company) => ["company", "companies", "companies"],
+        (Language::En, Contact) => ["contact", "contacts", "contacts"],
+        (Language::En, Lead) => ["lead", "leads", "leads"],
+        (Language::En, Deal) => ["deal", "deals", "deals"],
+        (Language::En, Task) => ["task", "tasks", "tasks"],
+        (Language::En, Event) => ["event", "events", "events"],
+        (Language::En, Post) => ["post", "posts", "posts"],
+        (Language::Uk, Company) => ["компанію", "компанії", "компаній"],
+        (Language::Uk, Contact) => ["контакт", "контакти", "контактів"],
+        (Language::Uk, Lead) => ["лід", "ліди", "лідів"],
+        (Language::Uk, Deal) => ["угоду", "угоди", "угод"],
+        (Language::Uk, Task) => ["завдання", "завдання", "завдань"],
+        (Language::Uk, Event) => ["подію", "події", "подій"],
+        (Language::Uk, Post) => ["повідомлення", "повідомлення", "повідомлень"],
+        (Language::Ru, Company) => ["компанию", "компании", "компаний"],
+        (Language::Ru, Contact) => ["контакт", "контакта", "контактов"],
+        (Language::Ru, Lead) => ["лид", "лида", "лидов"],
+        (Language::Ru, Deal) => ["сделку", "сделки", "сделок"],
+        (Language::Ru, Task) => ["задачу", "задачи", "задач"],
+        (Language::Ru, Event) => ["событие", "события", "событий"],
+        (Language::Ru, Post) => ["сообщение", "сообщения", "сообщений"],
+    };
+    let form = if lang == Language::En {
+        if n == 1 { forms[0] } else { forms[2] }
+    } else if n % 10 == 1 && n % 100 != 11 {
+        forms[0]
+    } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
+        forms[1]
+    } else {
+        forms[2]
+    };
+    format!("{n} {form}")
+}
+
+/// A feed entry as one sentence in the reader's language, from its type and data (never from
+/// a stored sentence). The record is named by its current title, or by its title at the time
+/// when it is gone.
+pub fn feed_line(item: &FeedItem, lang: Language) -> String {
+    use Language::*;
+    let who = if !item.actor_name.is_empty() {
+        item.actor_name.as_str()
+    } else {
+        match lang {
+            En => "Someone",
+            Uk => "Хтось",
+            Ru => "Кто-то",
+        }
+    };
+    let d = |k: &str| item.data.get(k).map(String::as_str).unwrap_or_default();
+    let (kind, title) = match &item.target {
+        Some(t) => {
+            let title = if !t.title.is_empty() {
+                t.title.clone()
+            } else if !d("title").is_empty() {
+                d("title").to_string()
+            } else if matches!(
+                item.kind,
+                FeedType::TaskCreated | FeedType::TaskCompleted | FeedType::TaskOverdue
+            ) && !item.text.is_empty()
+            {
+                // An entry restored from an old backup still has the task's title in `text`.
+                item.text.clone()
+            } else {
+                format!("#{}", t.id)
+            };
+            (t.kind, title)
+        }
+        None => (TargetKind::Post, String::new()),
+    };
+    let what = kind_word(kind, lang);
+    let q = |s: &str| match lang {
+        En => format!("“{s}”"),
+        Uk | Ru => format!("«{s}»"),
+    };
+    let name = q(&title);
+    match item.kind {
+        FeedType::Created => match d("count").parse::<u64>().ok().filter(|n| *n > 1) {
+            Some(n) => {
+                let many = count_of(n, kind, lang);
+                match lang {
+                    En => format!("{who} added {many}, among them {name}"),
+                    Uk => format!("{who} додав(-ла) {many}, серед них {name}"),
+                    Ru => format!("{who} добавил(-а) {many}, среди них {name}"),
+                }
+            }
+            None => match lang {
+                En => format!("{who} created the {what} {name}"),
+                Uk => format!("{who} створив(-ла) {what} {name}"),
+                Ru => format!("{who} создал(-а) {what} {name}"),
+            },
+        },
+        FeedType::StageMoved => {
+            let (from, to) = (q(d("from_stage")), q(d("to_stage")));
+            match lang {
+                En => format!("{who} moved the deal {name} from {from} to {to}"),
+                Uk => format!("{who} перемістив(-ла) угоду {name} з {from} до {to}"),
+                Ru => format!("{who} переместил(-а) сделку {name} из {from} в {to}"),
+            }
+        }
+        FeedType::Won => match lang {
+            En => format!("{who} won the deal {name}"),
+            Uk => format!("{who} виграв(-ла) угоду {name}"),
+            Ru => format!("{who} выиграл(-а) сделку {name}"),
+        },
+        FeedType::Lost => match lang {
+            En => format!("{who} lost the deal {name}"),
+            Uk => format!("{who} програв(-ла) угоду {name}"),
+            Ru => format!("{who} проиграл(-а) сделку {name}"),
+        },
+        FeedType::LeadConverted => match lang {
+            En => format!("{who} converted the lead {name} into a deal"),
+            Uk => format!("{who} конвертував(-ла) лід {name} в угоду"),
+            Ru => format!("{who} конвертировал(-а) лид {name} в сделку"),
+        },
+        FeedType::TaskCreated => match lang {
+            En => format!("{who} created the task {name}"),
+            Uk => format!("{who} створив(-ла) завдання {name}"),
+            Ru => format!("{who} создал(-а) задачу {name}"),
+        },
+        FeedType::TaskCompleted => match lang {
+            En => format!("{who} completed the task {name}"),
+            Uk => format!("{who} виконав(-ла) завдання {name}"),
+            Ru => format!("{who} выполнил(-а) задачу {name}"),
+        },
+        FeedType::TaskOverdue => match lang {
+            En => format!("The task is overdue: {name}"),
+            Uk => format!("Завдання прострочено: {name}"),
+            Ru => format!("Задача просрочена: {name}"),
+        },
+        FeedType::Comment => match lang {
+            En => format!("{who} commented on the {what} {name}"),
+            Uk => format!("{who} прокоментував(-ла) {what} {name}"),
+            Ru => format!("{who} прокомментировал(-а) {what} {name}"),
+        },
+        FeedType::Post => match lang {
+            En => format!("{who} wrote a post"),
+            Uk => format!("{who} написав(-ла) повідомлення"),
+            Ru => format!("{who} написал(-а) сообщение"),
+        },
+    }
 }
 
 #[cfg(test)]
