@@ -1434,6 +1434,44 @@ mod tests {
         assert!(err.to_string().contains("newer Korobka"), "{err}");
     }
 
+    fn emit_one(tx: &mut Tx) -> Result<()> {
+        mark(&tx.txn, "change")?;
+        tx.emit("created", Kind::Company, 7, Default::default());
+        Ok(())
+    }
+
+    /// Events reach the installed handlers before the commit: what a handler writes lands with
+    /// the change, a handler's error aborts both, and events with no handler are an error
+    /// (never dropped silently).
+    #[test]
+    fn events_are_handled_in_the_transaction_that_emitted_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.redb")).unwrap();
+        let now = Utc::now();
+        let err = store.write(Some(3), now, emit_one).unwrap_err();
+        assert!(err.to_string().contains("no event handlers"), "{err}");
+        assert!(store.meta_get("change").unwrap().is_none());
+
+        fn handle(tx: &mut Tx, events: &[Event]) -> Result<()> {
+            assert_eq!(events.len(), 1);
+            let e = &events[0];
+            assert_eq!((e.what, e.kind, e.id), ("created", Kind::Company, 7));
+            assert_eq!(e.actor, tx.actor);
+            if tx.actor == Some(4) {
+                return Err(Error::Conflict("handler refused".into()));
+            }
+            mark(&tx.txn, "handled")
+        }
+        store.on_events(handle);
+        let err = store.write(Some(4), now, emit_one).unwrap_err();
+        assert!(err.to_string().contains("handler refused"), "{err}");
+        assert!(store.meta_get("change").unwrap().is_none());
+        assert!(store.meta_get("handled").unwrap().is_none());
+        store.write(Some(3), now, emit_one).unwrap();
+        assert!(store.meta_get("change").unwrap().is_some());
+        assert!(store.meta_get("handled").unwrap().is_some());
+    }
+
     #[test]
     fn a_failed_hook_or_migration_leaves_the_store_as_it_was() {
         let dir = tempfile::tempdir().unwrap();

@@ -421,10 +421,10 @@ mod tests {
         }
     }
 
-    fn deal(title: &str) -> DealInput {
+    fn deal(title: &str, pipeline_id: u64) -> DealInput {
         DealInput {
             title: title.into(),
-            pipeline_id: None,
+            pipeline_id: Some(pipeline_id),
             stage_id: None,
             amount: "100".into(),
             currency: String::new(),
@@ -486,9 +486,13 @@ mod tests {
         assert_eq!(e.data.get("title").map(String::as_str), Some("Acme"));
         assert!(e.text.is_empty(), "no sentence is stored: {e:?}");
 
+        let pipeline = store
+            .read(store::all::<crm::pipelines::Pipeline>)
+            .expect("pipelines")[0]
+            .id;
         let d = store
             .write(Some(1), now, |tx| {
-                deals::create(tx, &admin, deal("Поставка"))
+                deals::create(tx, &admin, deal("Поставка", pipeline))
             })
             .expect("deal");
         let e = one_new(&store, 1);
@@ -551,7 +555,7 @@ mod tests {
                     &admin,
                     l.id,
                     ConvertInput {
-                        pipeline_id: None,
+                        pipeline_id: Some(pipeline),
                         stage_id: None,
                         deal_title: None,
                         contact: None,

@@ -385,4 +385,177 @@ mod tests {
         assert_eq!(subject, "Нагадування: Вимкнути банер");
         assert!(body.contains("Час: 05.12.2026 10:00"), "{body}");
     }
+
+    fn entry(
+        kind: FeedType,
+        target: Option<(TargetKind, &str)>,
+        data: &[(&str, &str)],
+    ) -> FeedItem {
+        FeedItem {
+            id: 1,
+            at: Utc::now(),
+            actor_id: Some(2),
+            kind,
+            target: target.map(|(k, title)| super::super::Target {
+                kind: k,
+                id: 5,
+                title: title.into(),
+            }),
+            text: String::new(),
+            data: data
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            department_id: None,
+            project: String::new(),
+            actor_name: "Ада".into(),
+            comment_count: 0,
+            summary: String::new(),
+        }
+    }
+
+    /// Every feed type in each language: [en, uk, ru].
+    #[test]
+    fn feed_lines_speak_the_readers_language() {
+        use FeedType::*;
+        use TargetKind as K;
+        let stages = [("from_stage", "Нова"), ("to_stage", "Переговори")];
+        let cases: Vec<(FeedItem, [&str; 3])> = vec![
+            (
+                entry(Created, Some((K::Company, "Acme")), &[]),
+                [
+                    "Ада created the company “Acme”",
+                    "Ада створив(-ла) компанію «Acme»",
+                    "Ада создал(-а) компанию «Acme»",
+                ],
+            ),
+            (
+                entry(Created, Some((K::Contact, "Іван")), &[("count", "3")]),
+                [
+                    "Ада added 3 contacts, among them “Іван”",
+                    "Ада додав(-ла) 3 контакти, серед них «Іван»",
+                    "Ада добавил(-а) 3 контакта, среди них «Іван»",
+                ],
+            ),
+            (
+                entry(Created, Some((K::Deal, "Поставка")), &[("count", "12")]),
+                [
+                    "Ада added 12 deals, among them “Поставка”",
+                    "Ада додав(-ла) 12 угод, серед них «Поставка»",
+                    "Ада добавил(-а) 12 сделок, среди них «Поставка»",
+                ],
+            ),
+            (
+                entry(StageMoved, Some((K::Deal, "Поставка")), &stages),
+                [
+                    "Ада moved the deal “Поставка” from “Нова” to “Переговори”",
+                    "Ада перемістив(-ла) угоду «Поставка» з «Нова» до «Переговори»",
+                    "Ада переместил(-а) сделку «Поставка» из «Нова» в «Переговори»",
+                ],
+            ),
+            (
+                entry(Won, Some((K::Deal, "Поставка")), &stages),
+                [
+                    "Ада won the deal “Поставка”",
+                    "Ада виграв(-ла) угоду «Поставка»",
+                    "Ада выиграл(-а) сделку «Поставка»",
+                ],
+            ),
+            (
+                entry(Lost, Some((K::Deal, "Поставка")), &stages),
+                [
+                    "Ада lost the deal “Поставка”",
+                    "Ада програв(-ла) угоду «Поставка»",
+                    "Ада проиграл(-а) сделку «Поставка»",
+                ],
+            ),
+            (
+                entry(LeadConverted, Some((K::Lead, "Запит")), &[("deal_id", "9")]),
+                [
+                    "Ада converted the lead “Запит” into a deal",
+                    "Ада конвертував(-ла) лід «Запит» в угоду",
+                    "Ада конвертировал(-а) лид «Запит» в сделку",
+                ],
+            ),
+            (
+                entry(TaskCreated, Some((K::Task, "Звіт")), &[]),
+                [
+                    "Ада created the task “Звіт”",
+                    "Ада створив(-ла) завдання «Звіт»",
+                    "Ада создал(-а) задачу «Звіт»",
+                ],
+            ),
+            (
+                entry(TaskCompleted, Some((K::Task, "Звіт")), &[]),
+                [
+                    "Ада completed the task “Звіт”",
+                    "Ада виконав(-ла) завдання «Звіт»",
+                    "Ада выполнил(-а) задачу «Звіт»",
+                ],
+            ),
+            (
+                // The task is gone: its title at the time names it.
+                entry(TaskOverdue, Some((K::Task, "")), &[("title", "Звіт")]),
+                [
+                    "The task is overdue: “Звіт”",
+                    "Завдання прострочено: «Звіт»",
+                    "Задача просрочена: «Звіт»",
+                ],
+            ),
+            (
+                entry(Comment, Some((K::Lead, "Запит")), &[("comment_id", "4")]),
+                [
+                    "Ада commented on the lead “Запит”",
+                    "Ада прокоментував(-ла) лід «Запит»",
+                    "Ада прокомментировал(-а) лид «Запит»",
+                ],
+            ),
+            (
+                entry(Post, None, &[]),
+                [
+                    "Ада wrote a post",
+                    "Ада написав(-ла) повідомлення",
+                    "Ада написал(-а) сообщение",
+                ],
+            ),
+        ];
+        for (item, want) in &cases {
+            for (lang, want) in [Language::En, Language::Uk, Language::Ru].iter().zip(want) {
+                assert_eq!(&feed_line(item, *lang), want, "{:?} in {lang:?}", item.kind);
+            }
+        }
+        // Nobody (the scheduler) and a record gone without a remembered title.
+        let mut e = entry(Created, Some((K::Company, "")), &[]);
+        e.actor_name.clear();
+        assert_eq!(
+            feed_line(&e, Language::Uk),
+            "Хтось створив(-ла) компанію «#5»"
+        );
+        assert_eq!(
+            feed_line(&e, Language::En),
+            "Someone created the company “#5”"
+        );
+        assert_eq!(
+            feed_line(&e, Language::Ru),
+            "Кто-то создал(-а) компанию «#5»"
+        );
+    }
+
+    #[test]
+    fn counts_take_the_plural_their_number_needs() {
+        let uk = |n| count_of(n, TargetKind::Company, Language::Uk);
+        assert_eq!(
+            [uk(2), uk(5), uk(11), uk(21), uk(22), uk(112)],
+            [
+                "2 компанії",
+                "5 компаній",
+                "11 компаній",
+                "21 компанію",
+                "22 компанії",
+                "112 компаній"
+            ]
+        );
+        assert_eq!(count_of(24, TargetKind::Lead, Language::Ru), "24 лида");
+        assert_eq!(count_of(1, TargetKind::Lead, Language::En), "1 lead");
+    }
 }
