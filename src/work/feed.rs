@@ -316,8 +316,25 @@ pub fn fill(rx: &ReadTransaction, item: &mut FeedItem, lang: Language) -> Result
     if item.kind == FeedType::Post {
         item.comment_count = super::comments::count(rx, &Target::new(TargetKind::Post, item.id))?;
     }
+    old_text_to_data(item);
     item.summary = super::words::feed_line(item, lang);
     Ok(())
+}
+
+/// An entry in the form before schema 2 that the store migration did not see (restored from an
+/// old backup) reads like a migrated one: the server's sentence in `text` is dropped and a
+/// task's title moves to `data.title` (the same rewrite as `store::feed_migration`).
+fn old_text_to_data(item: &mut FeedItem) {
+    if matches!(item.kind, FeedType::Post | FeedType::Comment) || item.text.is_empty() {
+        return;
+    }
+    let text = std::mem::take(&mut item.text);
+    if matches!(
+        item.kind,
+        FeedType::TaskCreated | FeedType::TaskCompleted | FeedType::TaskOverdue
+    ) {
+        item.data.entry("title".to_string()).or_insert(text);
+    }
 }
 
 pub fn get(rx: &ReadTransaction, user: &User, id: u64) -> Result<FeedItem> {
@@ -716,5 +733,38 @@ mod tests {
         let comment = by_id(103);
         assert_eq!(comment.text, "Передзвоню завтра");
         assert_eq!(comment.summary, "Олена прокоментував(-ла) компанію «Бета»");
+    }
+
+    /// An old-form entry that no migration saw (restored from an old backup) is read in the
+    /// data form: no server sentence in `text`, a task's title in `data.title`.
+    #[test]
+    fn an_unmigrated_entry_reads_in_the_data_form() {
+        let item = |kind, text: &str| FeedItem {
+            id: 1,
+            at: Utc::now(),
+            actor_id: None,
+            kind,
+            target: Some(Target::new(TargetKind::Task, 2)),
+            text: text.into(),
+            data: BTreeMap::new(),
+            department_id: None,
+            project: String::new(),
+            actor_name: String::new(),
+            comment_count: 0,
+            summary: String::new(),
+        };
+        let mut task = item(FeedType::TaskCompleted, "Здати звіт");
+        old_text_to_data(&mut task);
+        assert_eq!(task.text, "");
+        assert_eq!(
+            task.data.get("title").map(String::as_str),
+            Some("Здати звіт")
+        );
+        let mut batch = item(FeedType::Created, "imported 3 companies");
+        old_text_to_data(&mut batch);
+        assert_eq!((batch.text.as_str(), batch.data.len()), ("", 0));
+        let mut comment = item(FeedType::Comment, "Добре");
+        old_text_to_data(&mut comment);
+        assert_eq!(comment.text, "Добре");
     }
 }

@@ -264,13 +264,6 @@ pub fn feed_line(item: &FeedItem, lang: Language) -> String {
                 t.title.clone()
             } else if !d("title").is_empty() {
                 d("title").to_string()
-            } else if matches!(
-                item.kind,
-                FeedType::TaskCreated | FeedType::TaskCompleted | FeedType::TaskOverdue
-            ) && !item.text.is_empty()
-            {
-                // An entry restored from an old backup still has the task's title in `text`.
-                item.text.clone()
             } else {
                 format!("#{}", t.id)
             };

@@ -570,6 +570,82 @@ fn the_fixture_backup_of_version_0_1_restores() {
     assert!(ok, "{out}");
 }
 
+/// What the feed of an old data folder says, read by a Ukrainian and then an English reader:
+/// every entry has a sentence in the reader's language, and no entry but a post or a comment
+/// carries text (the server's English sentences of version 0.1 are gone).
+fn old_feed_reads_in_the_readers_language(c: &Client) {
+    let set = |lang: &str| {
+        let (st, v) = c.request(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"language": lang})),
+        );
+        assert_eq!(st, StatusCode::OK, "{v}");
+    };
+    set("uk");
+    let feed = c.ok("/api/v1/feed?limit=200");
+    let items = feed["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "{feed}");
+    let mut batches = 0;
+    for i in items {
+        let (kind, summary) = (i["type"].as_str().unwrap(), i["summary"].as_str().unwrap());
+        assert!(!summary.is_empty(), "{i}");
+        if kind != "post" && kind != "comment" {
+            assert_eq!(i["text"], "", "{i}");
+        }
+        if i["data"]["count"].is_string() {
+            batches += 1;
+            assert!(summary.contains(" додав(-ла) "), "{i}");
+        }
+    }
+    assert!(
+        batches > 0,
+        "the demo office was created in batches: {feed}"
+    );
+    set("en");
+    let feed = c.ok("/api/v1/feed?limit=200");
+    let batch = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["data"]["count"].is_string())
+        .unwrap();
+    assert!(
+        batch["summary"].as_str().unwrap().contains(" added "),
+        "{batch}"
+    );
+}
+
+#[test]
+fn the_fixture_feed_is_migrated_and_read_in_the_readers_language() {
+    let login = json!({"login": "admin", "password": "korobka-demo"});
+    // The store of version 0.1, migrated at start.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("korobka.redb"), dir.path().join("korobka.redb")).unwrap();
+    let s = Server::start_in(dir);
+    let c = s.client();
+    let (st, v) = c.post("/api/v1/auth/login", login.clone());
+    assert_eq!(st, StatusCode::OK, "{v}");
+    old_feed_reads_in_the_readers_language(&c);
+    drop(s.stop());
+    // Its backup, restored as it was written (the entries keep their old form in the store).
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out) = korobka(
+        &["restore", fixture("backup.zip").to_str().unwrap()],
+        &dir.path().join("data"),
+    );
+    assert!(ok, "{out}");
+    let data = tempfile::tempdir().unwrap();
+    for f in ["korobka.redb"] {
+        std::fs::copy(dir.path().join("data").join(f), data.path().join(f)).unwrap();
+    }
+    let s = Server::start_in(data);
+    let c = s.client();
+    let (st, v) = c.post("/api/v1/auth/login", login);
+    assert_eq!(st, StatusCode::OK, "{v}");
+    old_feed_reads_in_the_readers_language(&c);
+}
+
 #[test]
 fn admins_take_list_and_download_backups_in_the_api() {
     let (s, c) = Server::with_admin();
