@@ -88,6 +88,13 @@ impl App {
     }
 }
 
+/// Installs every area's handlers of store events (the feed's entries about crm changes) on a
+/// store opened for writing. The one place that does it: every writer opens its store through
+/// here (a write that emits events on a store without handlers fails rather than lose them).
+pub fn install_handlers(store: &Store) {
+    crate::work::feed::install(store);
+}
+
 pub struct OpenOptions {
     pub clock: Arc<dyn Clock>,
     /// Use this setup token instead of a random one (`KOROBKA_SETUP_TOKEN`).
@@ -113,6 +120,7 @@ impl App {
             &crate::paths::db(data_dir),
             |s, from, to| crate::io::backups::before_migration(s, data_dir, from, to),
         )?);
+        install_handlers(&store);
         let now = opts.clock.now();
         store.write(None, now, |tx| {
             company_types::seed(tx)?;

@@ -321,7 +321,8 @@ async fn shutdown_signal() {
 }
 
 fn user(data: &Path, cmd: UserCommand) -> Result<(), Error> {
-    let store = Store::open(&crate::paths::db(&data))?;
+    let store = Store::open(&crate::paths::db(data))?;
+    crate::app::install_handlers(&store);
     let now = SystemClock.now();
     match cmd {
         UserCommand::Add {

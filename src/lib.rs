@@ -16,5 +16,7 @@ pub mod io;
 pub mod paths;
 pub mod search;
 pub mod store;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod validate;
 pub mod work;

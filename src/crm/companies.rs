@@ -165,20 +165,13 @@ fn check(tx: &Tx, input: &CompanyInput, old: Option<&Company>) -> Result<Checked
 
 pub fn create(tx: &mut Tx, actor: &User, input: CompanyInput) -> Result<Company> {
     let company = create_quietly(tx, actor, input)?;
-    crate::work::feed::created(tx, crate::work::TargetKind::Company, company.id)?;
+    super::created(tx, Kind::Company, company.id);
     Ok(company)
 }
 
 /// Creates many companies in one transaction with one feed entry ([`super::create_batch`]).
 pub fn create_many(tx: &mut Tx, actor: &User, inputs: Vec<CompanyInput>) -> Result<Vec<Company>> {
-    super::create_batch(
-        tx,
-        actor,
-        inputs,
-        create_quietly,
-        crate::work::TargetKind::Company,
-        "companies",
-    )
+    super::create_batch(tx, actor, inputs, create_quietly)
 }
 
 /// [`create`] without its feed entry.

@@ -205,7 +205,7 @@ use chrono::Datelike;
 
 pub fn create(tx: &mut Tx, actor: &User, input: ContactInput) -> Result<Contact> {
     let c = create_quietly(tx, actor, input)?;
-    crate::work::feed::created(tx, crate::work::TargetKind::Contact, c.id)?;
+    super::created(tx, Kind::Contact, c.id);
     Ok(c)
 }
 
@@ -229,13 +229,7 @@ pub fn create_many(tx: &mut Tx, actor: &User, inputs: Vec<ContactInput>) -> Resu
     }
     tx.insert_many(&out)?;
     if let Some(first) = out.first() {
-        super::feed_batch(
-            tx,
-            crate::work::TargetKind::Contact,
-            first.id,
-            out.len(),
-            "contacts",
-        )?;
+        super::created_batch(tx, Kind::Contact, first.id, out.len());
     }
     Ok(out)
 }
@@ -617,7 +611,7 @@ mod tests {
         let stores: Vec<(tempfile::TempDir, Store)> = (0..2)
             .map(|_| {
                 let dir = tempfile::tempdir().unwrap();
-                let store = Store::open(&dir.path().join("db.redb")).unwrap();
+                let store = crate::testing::open_store(&dir.path().join("db.redb"));
                 store
                     .write(Some(1), now, |tx| {
                         tx.put_quietly(&admin)?;

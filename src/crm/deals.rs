@@ -584,20 +584,13 @@ fn closed_at(
 
 pub fn create(tx: &mut Tx, actor: &User, input: DealInput) -> Result<Deal> {
     let d = create_quietly(tx, actor, input)?;
-    crate::work::feed::created(tx, crate::work::TargetKind::Deal, d.id)?;
+    super::created(tx, Kind::Deal, d.id);
     Ok(d)
 }
 
 /// Creates many deals in one transaction with one feed entry ([`super::create_batch`]).
 pub fn create_many(tx: &mut Tx, actor: &User, inputs: Vec<DealInput>) -> Result<Vec<Deal>> {
-    super::create_batch(
-        tx,
-        actor,
-        inputs,
-        create_quietly,
-        crate::work::TargetKind::Deal,
-        "deals",
-    )
+    super::create_batch(tx, actor, inputs, create_quietly)
 }
 
 /// [`create`] without its feed entry.
@@ -631,7 +624,7 @@ pub fn update(tx: &mut Tx, actor: &User, id: u64, input: DealInput) -> Result<(D
     let moved_from = (old.stage_id != new.stage_id).then_some(old.stage_id);
     if let Some(from) = moved_from {
         log_stage(tx, id, new.stage_id)?;
-        crate::work::feed::stage_moved(tx, id, from, new.stage_id)?;
+        stage_moved(tx, id, from, new.stage_id);
     }
     Ok((new, moved_from))
 }
@@ -663,8 +656,16 @@ pub fn move_to_stage(tx: &mut Tx, actor: &User, id: u64, stage_id: u64) -> Resul
     };
     tx.update(&old, &new)?;
     log_stage(tx, id, stage_id)?;
-    crate::work::feed::stage_moved(tx, id, old.stage_id, stage_id)?;
+    stage_moved(tx, id, old.stage_id, stage_id);
     Ok((new, old.stage_id))
+}
+
+/// Tells the feed a deal moved (it records the stages' names and kinds at the time).
+fn stage_moved(tx: &mut Tx, deal: u64, from: u64, to: u64) {
+    let mut data = std::collections::BTreeMap::new();
+    data.insert("from_stage_id".to_string(), from.to_string());
+    data.insert("to_stage_id".to_string(), to.to_string());
+    tx.emit(super::events::STAGE_MOVED, Kind::Deal, deal, data);
 }
 
 pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<Deal> {

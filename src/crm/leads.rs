@@ -227,20 +227,13 @@ fn check(tx: &Tx, input: &LeadInput, old: Option<&Lead>) -> Result<Lead> {
 
 pub fn create(tx: &mut Tx, actor: &User, input: LeadInput) -> Result<Lead> {
     let l = create_quietly(tx, actor, input)?;
-    crate::work::feed::created(tx, crate::work::TargetKind::Lead, l.id)?;
+    super::created(tx, Kind::Lead, l.id);
     Ok(l)
 }
 
 /// Creates many leads in one transaction with one feed entry ([`super::create_batch`]).
 pub fn create_many(tx: &mut Tx, actor: &User, inputs: Vec<LeadInput>) -> Result<Vec<Lead>> {
-    super::create_batch(
-        tx,
-        actor,
-        inputs,
-        create_quietly,
-        crate::work::TargetKind::Lead,
-        "leads",
-    )
+    super::create_batch(tx, actor, inputs, create_quietly)
 }
 
 /// [`create`] without its feed entry.
@@ -629,7 +622,9 @@ pub fn convert(tx: &mut Tx, actor: &User, id: u64, input: ConvertInput) -> Resul
         ..lead.clone()
     };
     tx.update(&lead, &new)?;
-    crate::work::feed::lead_converted(tx, id, deal.id)?;
+    let mut data = std::collections::BTreeMap::new();
+    data.insert("deal_id".to_string(), deal.id.to_string());
+    tx.emit(super::events::LEAD_CONVERTED, Kind::Lead, id, data);
     Ok(Converted {
         deal,
         contact_id,

@@ -147,26 +147,33 @@ pub fn name_key(name: &str) -> String {
     out
 }
 
-/// The one feed entry for a batch of new records (an import, the demo office): "created",
-/// about the first of them, with the count in `data.count` and a summary in `text`.
-pub(crate) fn feed_batch(
+/// What crm tells the store's event handlers (the feed turns these into its entries), by
+/// [`crate::store::Tx::emit`] in the transaction of the change.
+pub mod events {
+    /// A record was created; `data.count` when the event stands for a batch of that many.
+    pub const CREATED: &str = "created";
+    /// A deal moved to another stage: `data.from_stage_id`, `data.to_stage_id`.
+    pub const STAGE_MOVED: &str = "stage_moved";
+    /// A lead became a deal: `data.deal_id`.
+    pub const LEAD_CONVERTED: &str = "lead_converted";
+}
+
+/// A record was created (one feed entry).
+pub(crate) fn created(tx: &mut crate::store::Tx, kind: crate::store::Kind, id: u64) {
+    tx.emit(events::CREATED, kind, id, std::collections::BTreeMap::new());
+}
+
+/// A batch of new records (an import, the demo office) was created: one event about the first
+/// of them, with the count in `data.count`.
+pub(crate) fn created_batch(
     tx: &mut crate::store::Tx,
-    kind: crate::work::TargetKind,
+    kind: crate::store::Kind,
     first: u64,
     count: usize,
-    noun: &str,
-) -> crate::error::Result<()> {
+) {
     let mut data = std::collections::BTreeMap::new();
     data.insert("count".to_string(), count.to_string());
-    crate::work::feed::record(
-        tx,
-        crate::work::feed::FeedType::Created,
-        Some(crate::work::Target::new(kind, first)),
-        format!("imported {count} {noun}"),
-        data,
-        String::new(),
-    )
-    .map(|_| ())
+    tx.emit(events::CREATED, kind, first, data);
 }
 
 /// Creates many records in one transaction (an import, the demo office) with `one` — the same
@@ -178,15 +185,13 @@ pub(crate) fn create_batch<I, R: crate::store::Record>(
     actor: &crate::access::User,
     inputs: Vec<I>,
     one: fn(&mut crate::store::Tx, &crate::access::User, I) -> crate::error::Result<R>,
-    kind: crate::work::TargetKind,
-    noun: &str,
 ) -> crate::error::Result<Vec<R>> {
     let mut out = Vec::with_capacity(inputs.len());
     for input in inputs {
         out.push(one(tx, actor, input)?);
     }
     if let Some(first) = out.first() {
-        feed_batch(tx, kind, first.id(), out.len(), noun)?;
+        created_batch(tx, R::KIND, first.id(), out.len());
     }
     Ok(out)
 }
@@ -201,22 +206,10 @@ pub struct ReadCaches {
     pub company_names: companies::NameCache,
 }
 
-/// A new store in a temp folder holding one active admin (id 1), for use-case tests.
+/// A new store in a temp folder holding one active admin (id 1), for use-case tests (with the
+/// store's event handlers installed, as the app has them).
 #[cfg(test)]
-pub(crate) fn test_store() -> (tempfile::TempDir, crate::store::Store, crate::access::User) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = crate::store::Store::open(&dir.path().join("db.redb")).expect("store");
-    let admin = crate::access::User {
-        id: 1,
-        role: crate::access::Role::Admin,
-        active: true,
-        ..Default::default()
-    };
-    store
-        .write(Some(1), chrono::Utc::now(), |tx| tx.put_quietly(&admin))
-        .expect("admin");
-    (dir, store, admin)
-}
+pub(crate) use crate::testing::test_store;
 
 #[cfg(test)]
 mod tests {

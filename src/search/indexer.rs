@@ -180,7 +180,7 @@ mod tests {
     #[test]
     fn catch_up_applies_the_outbox_once_and_resumes_after_a_crash() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("db.redb")).unwrap();
+        let store = crate::testing::open_store(&dir.path().join("db.redb"));
         let (index, _) = SearchIndex::open(&dir.path().join("index")).unwrap();
         let a = add(&store, "Альфа");
         assert!(
@@ -210,7 +210,7 @@ mod tests {
     #[test]
     fn a_lost_or_foreign_index_is_detected_and_rebuilt() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("db.redb")).unwrap();
+        let store = crate::testing::open_store(&dir.path().join("db.redb"));
         let (index, _) = SearchIndex::open(&dir.path().join("index")).unwrap();
         let ids: Vec<u64> = ["Один", "Два", "Три"]
             .iter()

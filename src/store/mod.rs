@@ -3,6 +3,7 @@
 //! entry for the search indexer — all of it lands or none of it does.
 
 pub mod codec;
+pub mod feed_migration;
 pub mod kind;
 pub mod tables;
 
@@ -36,10 +37,16 @@ pub struct Migration {
 }
 
 /// Migration `i` takes schema `i + 1` to `i + 2`. Append-only.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    what: "drop the phone and e-mail indexes of companies and contacts (written, never read)",
-    run: drop_tables_never_read,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        what: "drop the phone and e-mail indexes of companies and contacts (written, never read)",
+        run: drop_tables_never_read,
+    },
+    Migration {
+        what: feed_migration::WHAT,
+        run: feed_migration::run,
+    },
+];
 
 /// Schema 2: the duplicate-search indexes by phone and e-mail were written and never read
 /// (search finds duplicates); they are no longer declared, so their tables go.
@@ -174,7 +181,29 @@ pub struct Store {
     path: PathBuf,
     /// Woken after every commit that wrote to the outbox.
     pub outbox_notify: Arc<tokio::sync::Notify>,
+    /// Called with a transaction's events before it commits (see [`Store::on_events`]).
+    handlers: std::sync::RwLock<Vec<EventHandler>>,
 }
+
+/// Something that happened in a write transaction, told to the handlers installed on the store
+/// before the transaction commits (the feed turns such events into its entries, in the same
+/// transaction). The store gives `what` no meaning: the area that emits an event names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// What happened (`created`, `stage_moved`…), as the emitting area names it.
+    pub what: &'static str,
+    /// The record it happened to.
+    pub kind: Kind,
+    pub id: u64,
+    /// Details (ids of the stages of a move, the count of a batch…).
+    pub data: std::collections::BTreeMap<String, String>,
+    /// Who and when, as the transaction said when the event was emitted.
+    pub actor: Option<u64>,
+    pub at: DateTime<Utc>,
+}
+
+/// Turns events into records of the same transaction (before it commits); an error aborts it.
+pub type EventHandler = fn(&mut Tx, &[Event]) -> Result<()>;
 
 impl Store {
     /// Opens (or creates) the redb file and refuses a database newer than this binary. A
@@ -211,6 +240,7 @@ impl Store {
             db,
             path: path.to_path_buf(),
             outbox_notify: Arc::new(tokio::sync::Notify::new()),
+            handlers: std::sync::RwLock::new(Vec::new()),
         };
         store.prepare_schema(migrations, before_migrate)?;
         Ok(store)
@@ -339,8 +369,10 @@ impl Store {
             now,
             touched_outbox: false,
             signals: Vec::new(),
+            events: Vec::new(),
         };
         let out = f(&mut tx)?;
+        self.hand_over_events(&mut tx)?;
         let touched = tx.touched_outbox;
         let signals = std::mem::take(&mut tx.signals);
         tx.txn.commit().ctx("commit")?;
@@ -348,6 +380,46 @@ impl Store {
             self.outbox_notify.notify_one();
         }
         Ok((out, signals))
+    }
+
+    /// Installs a handler for the events of every later write transaction (where the store is
+    /// opened for writing, once per handler).
+    pub fn on_events(&self, handler: EventHandler) {
+        match self.handlers.write() {
+            Ok(mut h) => h.push(handler),
+            Err(poisoned) => poisoned.into_inner().push(handler),
+        }
+    }
+
+    /// Hands the transaction's events to the handlers until none are left (a handler may emit
+    /// more). Events with no handler installed are an error, never silently dropped.
+    fn hand_over_events(&self, tx: &mut Tx) -> Result<()> {
+        if tx.events.is_empty() {
+            return Ok(());
+        }
+        let handlers = match self.handlers.read() {
+            Ok(h) => h.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        for _round in 0..8 {
+            let events = std::mem::take(&mut tx.events);
+            if events.is_empty() {
+                return Ok(());
+            }
+            if handlers.is_empty() {
+                return Err(Error::Internal(format!(
+                    "a write emitted {} event(s) ({}) but the store has no event handlers: open it through the one function that installs them",
+                    events.len(),
+                    events[0].what
+                )));
+            }
+            for h in &handlers {
+                h(tx, &events)?;
+            }
+        }
+        Err(Error::Internal(
+            "event handlers kept emitting events (8 rounds)".into(),
+        ))
     }
 
     /// Runs `f` over one consistent read snapshot.
@@ -574,6 +646,8 @@ pub struct Tx {
     touched_outbox: bool,
     /// Live signals for open browsers, sent only after the commit (see `Store::write_signalled`).
     pub signals: Vec<Signal>,
+    /// Events for the store's handlers, handed over before the commit ([`Tx::emit`]).
+    events: Vec<Event>,
 }
 
 /// Something open browsers should refresh after a commit: `what` (counters, feed,
@@ -585,6 +659,25 @@ pub struct Signal {
 }
 
 impl Tx {
+    /// Records that something happened to a record; the store's event handlers see it before
+    /// this transaction commits, and what they write lands with it or not at all.
+    pub fn emit(
+        &mut self,
+        what: &'static str,
+        kind: Kind,
+        id: u64,
+        data: std::collections::BTreeMap<String, String>,
+    ) {
+        self.events.push(Event {
+            what,
+            kind,
+            id,
+            data,
+            actor: self.actor,
+            at: self.now,
+        });
+    }
+
     /// Allocates the next id of a table (ids start at 1 and are never reused).
     pub fn next_id(&mut self, table: &str) -> Result<u64> {
         let key = format!("id_seq:{table}");
@@ -1372,6 +1465,44 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.to_string().contains("newer Korobka"), "{err}");
+    }
+
+    fn emit_one(tx: &mut Tx) -> Result<()> {
+        mark(&tx.txn, "change")?;
+        tx.emit("created", Kind::Company, 7, Default::default());
+        Ok(())
+    }
+
+    /// Events reach the installed handlers before the commit: what a handler writes lands with
+    /// the change, a handler's error aborts both, and events with no handler are an error
+    /// (never dropped silently).
+    #[test]
+    fn events_are_handled_in_the_transaction_that_emitted_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.redb")).unwrap();
+        let now = Utc::now();
+        let err = store.write(Some(3), now, emit_one).unwrap_err();
+        assert!(err.to_string().contains("no event handlers"), "{err}");
+        assert!(store.meta_get("change").unwrap().is_none());
+
+        fn handle(tx: &mut Tx, events: &[Event]) -> Result<()> {
+            assert_eq!(events.len(), 1);
+            let e = &events[0];
+            assert_eq!((e.what, e.kind, e.id), ("created", Kind::Company, 7));
+            assert_eq!(e.actor, tx.actor);
+            if tx.actor == Some(4) {
+                return Err(Error::Conflict("handler refused".into()));
+            }
+            mark(&tx.txn, "handled")
+        }
+        store.on_events(handle);
+        let err = store.write(Some(4), now, emit_one).unwrap_err();
+        assert!(err.to_string().contains("handler refused"), "{err}");
+        assert!(store.meta_get("change").unwrap().is_none());
+        assert!(store.meta_get("handled").unwrap().is_none());
+        store.write(Some(3), now, emit_one).unwrap();
+        assert!(store.meta_get("change").unwrap().is_some());
+        assert!(store.meta_get("handled").unwrap().is_some());
     }
 
     #[test]

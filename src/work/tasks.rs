@@ -332,7 +332,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: TaskInput) -> Result<Task> {
         tx,
         feed::FeedType::TaskCreated,
         Some(Target::new(TargetKind::Task, task.id)),
-        task.title.clone(),
+        String::new(),
         BTreeMap::new(),
         task.project.clone(),
     )?;
@@ -461,7 +461,7 @@ pub fn set_status(tx: &mut Tx, actor: &User, id: u64, status: TaskStatus) -> Res
             tx,
             feed::FeedType::TaskCompleted,
             Some(Target::new(TargetKind::Task, t.id)),
-            t.title.clone(),
+            String::new(),
             BTreeMap::new(),
             t.project.clone(),
         )?;
@@ -593,7 +593,7 @@ pub fn note_overdue(tx: &mut Tx) -> Result<usize> {
             tx,
             feed::FeedType::TaskOverdue,
             Some(Target::new(TargetKind::Task, new.id)),
-            new.title.clone(),
+            String::new(),
             BTreeMap::new(),
             new.project.clone(),
         )?;

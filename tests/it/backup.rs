@@ -602,6 +602,63 @@ fn the_fixture_backup_of_version_0_1_restores() {
     assert!(ok, "{out}");
 }
 
+/// The demo office's feed over HTTP, read by a Ukrainian and then an English reader: every
+/// entry has a sentence in the reader's language, and no entry but a post or a comment carries
+/// text (the server stores data, not sentences). Old entries' migration: `work::feed` tests.
+#[test]
+fn the_feed_reads_in_the_readers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out) = korobka(
+        &["demo", "--companies", "12", "--contacts", "25"],
+        dir.path(),
+    );
+    assert!(ok, "{out}");
+    let s = Server::start_in(dir);
+    let c = s.client();
+    let (st, v) = c.post(
+        "/api/v1/auth/login",
+        json!({"login": "admin", "password": "korobka-demo"}),
+    );
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let c = c.with_csrf(v["csrf_token"].as_str().unwrap());
+    let set = |lang: &str| {
+        let (st, v) = c.request(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            Some(json!({"language": lang})),
+        );
+        assert_eq!(st, StatusCode::OK, "{v}");
+    };
+    set("uk");
+    let feed = c.ok("/api/v1/feed?limit=200");
+    let items = feed["items"].as_array().unwrap();
+    let mut batches = 0;
+    for i in items {
+        let (kind, summary) = (i["type"].as_str().unwrap(), i["summary"].as_str().unwrap());
+        assert!(!summary.is_empty(), "{i}");
+        if kind != "post" && kind != "comment" {
+            assert_eq!(i["text"], "", "{i}");
+        }
+        if i["data"]["count"].is_string() {
+            batches += 1;
+            assert!(summary.contains(" додав(-ла) "), "{i}");
+        }
+    }
+    assert!(batches > 0, "the demo office is created in batches: {feed}");
+    set("en");
+    let feed = c.ok("/api/v1/feed?limit=200");
+    let batch = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["data"]["count"].is_string())
+        .unwrap();
+    assert!(
+        batch["summary"].as_str().unwrap().contains(" added "),
+        "{batch}"
+    );
+}
+
 #[test]
 fn admins_take_list_and_download_backups_in_the_api() {
     let (s, c) = Server::with_admin();

@@ -524,20 +524,24 @@ function FeedItem({ item, fresh, onDeleted }) {
   const tg = item.target;
   const kindWord = tg && tg.kind !== 'post' ? t('feed.kind.' + tg.kind) : '';
   const d = item.data || {};
+  // The record by its current name; a deleted one by its name at the time (data.title).
+  const link = tg && tg.title === '' && tg.kind !== 'post' && d.title
+    ? html`<span class="muted">${d.title} ${t('feed.deleted_record')}</span>`
+    : html`<${TargetLink} target=${tg} />`;
   const dep = item.department_id != null ? ((st.departments || []).find((x) => x.id === item.department_id) || { name: '#' + item.department_id }).name : null;
   let sentence;
   switch (item.type) {
     case 'post': sentence = html`${t('feed.v.post')}${dep ? html` <span class="tag tag-dep">${t('feed.to_department', { dep })}</span>` : null}`; break;
-    case 'comment': sentence = html`${t('feed.v.comment')} ${kindWord} <${TargetLink} target=${tg} />`; break;
+    case 'comment': sentence = html`${t('feed.v.comment')} ${kindWord} ${link}`; break;
     case 'created': sentence = Number(d.count) > 1 && tg
       // A batch (an import, the demo office) is one item: "added 2000 contacts, the first: X".
-      ? html`${t('feed.v.created_many', { n: d.count })} ${t('feed.kinds.' + tg.kind)}, ${t('feed.first')} <${TargetLink} target=${tg} />`
-      : html`${t('feed.v.created')} ${kindWord} <${TargetLink} target=${tg} />`; break;
-    case 'stage_moved': sentence = html`${t('feed.v.stage_moved')} ${kindWord} <${TargetLink} target=${tg} />`; break;
+      ? html`${t('feed.v.created_many', { n: d.count })} ${t('feed.kinds.' + tg.kind)}, ${t('feed.first')} ${link}`
+      : html`${t('feed.v.created')} ${kindWord} ${link}`; break;
+    case 'stage_moved': sentence = html`${t('feed.v.stage_moved')} ${kindWord} ${link}`; break;
     case 'won': case 'lost': case 'lead_converted': case 'task_created': case 'task_completed':
-      sentence = html`${t('feed.v.' + item.type)} <${TargetLink} target=${tg} />`; break;
-    case 'task_overdue': sentence = html`${t('feed.v.task_overdue')} <${TargetLink} target=${tg} />`; break;
-    default: sentence = html`${item.type} <${TargetLink} target=${tg} />`;
+      sentence = html`${t('feed.v.' + item.type)} ${link}`; break;
+    case 'task_overdue': sentence = html`${t('feed.v.task_overdue')} ${link}`; break;
+    default: sentence = html`${item.type} ${link}`;
   }
   const canDelete = item.type === 'post' && (item.actor_id === me.id || me.role === 'admin');
   const del = async () => {
@@ -559,7 +563,7 @@ function FeedItem({ item, fresh, onDeleted }) {
         <span class="stage-chip">${d.from_stage || t('common.none')}</span> <span aria-hidden="true">→</span> <span class="stage-chip stage-chip-to">${d.to_stage || t('common.none')}</span>
       </div>` : null}
       ${(item.type === 'post' || item.type === 'comment') && item.text ? html`<div class=${item.type === 'comment' ? 'feed-quote' : 'feed-text'}><${BodyText} text=${item.text} /></div>`
-        : item.type === 'lead_converted' && item.text ? html`<div class="muted small">${item.text}</div>` : null}
+        : item.type === 'lead_converted' && d.deal_id ? html`<div class="muted small">→ <${Link} href=${'/deals/' + d.deal_id}>${t('feed.kind.deal')} #${d.deal_id}<//></div>` : null}
       <div class="feed-meta">
         <${When} at=${item.at} />
         ${item.type === 'post' ? html`<button type="button" class="btn-link small" data-testid="post-comments" aria-expanded=${open} onClick=${() => setOpen(!open)}>
