@@ -4,8 +4,10 @@
 mod access;
 mod backup;
 mod common;
+mod coverage;
 mod crash;
 mod crm;
+mod rules;
 mod sales;
 mod search;
 mod tls;
