@@ -335,7 +335,7 @@ fn currencies_are_added_edited_rated_and_the_base_chosen() {
     assert_eq!(got["name"], "Polish złoty");
 
     // Rates: entered, listed newest first, one deleted.
-    for (date, rate) in [("2026-01-01", "10.50"), ("2026-02-01", "10.75")] {
+    for (date, rate) in [("2026-01-01", "10.25"), ("2026-02-01", "10.75")] {
         admin.create(
             "/api/v1/currencies/PLN/rates",
             json!({"date": date, "rate": rate}),
@@ -356,7 +356,7 @@ fn currencies_are_added_edited_rated_and_the_base_chosen() {
         rates(&user),
         vec![
             ("2026-02-01".to_string(), "10.75".to_string()),
-            ("2026-01-01".to_string(), "10.50".to_string())
+            ("2026-01-01".to_string(), "10.25".to_string())
         ]
     );
     let (st, _) = user.delete("/api/v1/currencies/PLN/rates/2026-02-01");
@@ -366,7 +366,7 @@ fn currencies_are_added_edited_rated_and_the_base_chosen() {
     assert_eq!(st, StatusCode::NO_CONTENT);
     assert_eq!(
         rates(&admin),
-        vec![("2026-01-01".to_string(), "10.50".to_string())]
+        vec![("2026-01-01".to_string(), "10.25".to_string())]
     );
 
     // The base currency.

@@ -248,11 +248,12 @@ fn restore_keeps_the_replaced_data_folder_with_its_data() {
     let dir = s.stop();
     let work = tempfile::tempdir().unwrap();
     let zip = work.path().join("b.zip");
+    let data = dir.path().to_path_buf();
     let run = |args: &[&str]| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_korobka"))
             .args(args)
             .arg("--data")
-            .arg(dir.path())
+            .arg(&data)
             .env("KOROBKA_LOG", "warn")
             .output()
             .unwrap();
