@@ -293,7 +293,8 @@ impl Server {
 
     /// Like `user`, with more fields of the new user (`department_id`, `role`…).
     pub fn user_with(&self, admin: &Client, login: &str, extra: Value) -> (u64, Client) {
-        let mut body = json!({"login": login, "name": format!("User {login}"), "password": "user-password-1"});
+        let mut body =
+            json!({"login": login, "name": format!("User {login}"), "password": "user-password-1"});
         if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
             for (k, v) in e {
                 b.insert(k.clone(), v.clone());

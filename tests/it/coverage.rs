@@ -78,7 +78,10 @@ fn activities_are_listed_read_edited_completed_reopened_and_deleted() {
 
     let (st, _) = petro.delete(&format!("/api/v1/activities/{aid}"));
     assert_eq!(st, StatusCode::FORBIDDEN);
-    assert_eq!(olena.get(&format!("/api/v1/activities/{aid}")).0, StatusCode::OK);
+    assert_eq!(
+        olena.get(&format!("/api/v1/activities/{aid}")).0,
+        StatusCode::OK
+    );
     let (st, _) = olena.delete(&format!("/api/v1/activities/{aid}"));
     assert_eq!(st, StatusCode::NO_CONTENT);
     assert_eq!(
@@ -135,7 +138,10 @@ fn a_task_is_edited_its_checklist_kept_its_history_read_and_it_is_deleted() {
         json!({"title": "Print", "project": "keddr", "checklist": ["Proof", "Print"]}),
     );
     let tid = id_of(&t);
-    assert_eq!(admin.ok("/api/v1/tasks/projects")["items"], json!(["keddr"]));
+    assert_eq!(
+        admin.ok("/api/v1/tasks/projects")["items"],
+        json!(["keddr"])
+    );
     assert_eq!(petro.ok("/api/v1/tasks/projects")["items"], json!([]));
 
     // Edit: a new title and project, and a new responsible (a delegation).
@@ -153,7 +159,10 @@ fn a_task_is_edited_its_checklist_kept_its_history_read_and_it_is_deleted() {
         2,
         "an edit keeps the checklist"
     );
-    assert_eq!(petro.ok("/api/v1/tasks/projects")["items"], json!(["kaddr"]));
+    assert_eq!(
+        petro.ok("/api/v1/tasks/projects")["items"],
+        json!(["kaddr"])
+    );
     let (st, v) = admin.put(&format!("/api/v1/tasks/{tid}"), json!({"title": ""}));
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(
@@ -247,7 +256,7 @@ fn notifications_are_read_one_by_one_or_all_at_once() {
         .iter()
         .map(|n| (id_of(n), n["read"].as_bool().unwrap()))
         .collect();
-    assert_eq!(read[&first], true);
+    assert!(read[&first]);
     assert_eq!(read.values().filter(|r| !**r).count(), 2);
     assert_eq!(
         item_ids(&petro.ok("/api/v1/notifications?unread=true")).len(),
@@ -400,7 +409,10 @@ fn reference_list(admin: &Client, user: &Client, path: &str) {
     assert_eq!(names(admin), before);
     let (st, v) = admin.post(path, json!({"name": ""}));
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {v}");
-    let x = admin.create(path, json!({"name": "Exhibition", "labels": {"uk": "Виставка"}}));
+    let x = admin.create(
+        path,
+        json!({"name": "Exhibition", "labels": {"uk": "Виставка"}}),
+    );
     assert!(names(user).contains(&"Exhibition".to_string()), "{path}");
     let item = format!("{path}/{}", id_of(&x));
     let (st, v) = admin.put(&item, json!({"name": "Trade fair"}));
@@ -428,7 +440,10 @@ fn lead_sources_and_deal_types_are_reference_lists() {
         json!({"name": "Web site"}),
     );
     assert_eq!(st, StatusCode::OK);
-    let (st, _) = admin.put(&format!("/api/v1/deal-types/{tid}"), json!({"name": "Reviews"}));
+    let (st, _) = admin.put(
+        &format!("/api/v1/deal-types/{tid}"),
+        json!({"name": "Reviews"}),
+    );
     assert_eq!(st, StatusCode::OK);
     assert!(item_ids(&admin.ok("/api/v1/lead-sources")).contains(&sid));
     assert!(item_ids(&admin.ok("/api/v1/deal-types")).contains(&tid));
@@ -678,7 +693,10 @@ fn every_operation_in_openapi_json_is_called_by_a_test() {
             }
         }
     }
-    assert!(operations > 100, "only {operations} operations in the spec?");
+    assert!(
+        operations > 100,
+        "only {operations} operations in the spec?"
+    );
     assert!(
         missing.is_empty(),
         "{} of {operations} operations are called by no test under tests/it:\n{}",
@@ -692,21 +710,44 @@ fn the_coverage_check_matches_paths_honestly() {
     let get = Method::GET;
     let del = Method::DELETE;
     let t = "/api/v1/tasks/{id}/checklist/{item}";
-    assert!(called(r#"c.delete("/api/v1/tasks/1/checklist/2")"#, &del, t));
+    assert!(called(
+        r#"c.delete("/api/v1/tasks/1/checklist/2")"#,
+        &del,
+        t
+    ));
     assert!(called(
         "c.delete(\n    &format!(\"/api/v1/tasks/{}/checklist/{item}\", id),\n)",
         &del,
         t
     ));
-    assert!(!called(r#"c.get("/api/v1/tasks/1/checklist/2")"#, &del, t), "method");
-    assert!(!called(r#"c.delete("/api/v1/tasks/1/checklist")"#, &del, t), "too short");
-    assert!(!called(r#"c.delete("/api/v1/tasks/1/checklist/2/x")"#, &del, t), "too long");
-    assert!(!called(r#"c.delete("/api/v1/tasks//checklist/2")"#, &del, t), "empty parameter");
-    assert!(called(r#"c.ok("/api/v1/tasks?role=all")"#, &get, "/api/v1/tasks"));
-    assert!(!called(r#"c.ok("/api/v1/tasks/7")"#, &get, "/api/v1/tasks"));
-    assert!(!called(
-        "c.ok(\"/api/v1/x\");\n\n\n\nlet p = \"/api/v1/tasks/7\";",
+    assert!(
+        !called(r#"c.get("/api/v1/tasks/1/checklist/2")"#, &del, t),
+        "method"
+    );
+    assert!(
+        !called(r#"c.delete("/api/v1/tasks/1/checklist")"#, &del, t),
+        "too short"
+    );
+    assert!(
+        !called(r#"c.delete("/api/v1/tasks/1/checklist/2/x")"#, &del, t),
+        "too long"
+    );
+    assert!(
+        !called(r#"c.delete("/api/v1/tasks//checklist/2")"#, &del, t),
+        "empty parameter"
+    );
+    assert!(called(
+        r#"c.ok("/api/v1/tasks?role=all")"#,
         &get,
-        "/api/v1/tasks/{id}"
-    ), "the call is too far away");
+        "/api/v1/tasks"
+    ));
+    assert!(!called(r#"c.ok("/api/v1/tasks/7")"#, &get, "/api/v1/tasks"));
+    assert!(
+        !called(
+            "c.ok(\"/api/v1/x\");\n\n\n\nlet p = \"/api/v1/tasks/7\";",
+            &get,
+            "/api/v1/tasks/{id}"
+        ),
+        "the call is too far away"
+    );
 }

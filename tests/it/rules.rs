@@ -134,7 +134,9 @@ fn a_task_is_hidden_from_who_is_not_on_it_in_lists_the_timeline_and_by_id() {
     assert_eq!(st, StatusCode::NOT_FOUND);
     let (st, _) = ivan.get(&format!("/api/v1/tasks/{tid}/history"));
     assert_eq!(st, StatusCode::NOT_FOUND);
-    let (st, _) = ivan.get(&format!("/api/v1/comments?target_kind=task&target_id={tid}"));
+    let (st, _) = ivan.get(&format!(
+        "/api/v1/comments?target_kind=task&target_id={tid}"
+    ));
     assert_eq!(st, StatusCode::NOT_FOUND);
     assert_eq!(ivan.ok("/api/v1/tasks/projects")["items"], json!([]));
 
@@ -143,7 +145,10 @@ fn a_task_is_hidden_from_who_is_not_on_it_in_lists_the_timeline_and_by_id() {
         assert_eq!(listed(c, "role=all"), vec![tid]);
         assert_eq!(listed(c, &linked), vec![tid]);
         assert_eq!(timeline_tasks(c), vec![tid]);
-        assert_eq!(c.ok(&format!("/api/v1/tasks/{tid}"))["title"], "Secret pricing");
+        assert_eq!(
+            c.ok(&format!("/api/v1/tasks/{tid}"))["title"],
+            "Secret pricing"
+        );
     }
 }
 
@@ -161,7 +166,11 @@ fn a_required_custom_field_is_not_dropped_on_edit() {
     );
     let path = format!("/api/v1/companies/{}", id_of(&co));
     let hist = history_len(&admin, &format!("{path}/history"));
-    for custom in [json!({}), json!({key.clone(): null}), json!({key.clone(): ""})] {
+    for custom in [
+        json!({}),
+        json!({key.clone(): null}),
+        json!({key.clone(): ""}),
+    ] {
         let (st, v) = admin.put(&path, json!({"name": "Acme Renamed", "custom": custom}));
         assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{custom} → {v}");
         assert_eq!(field_names(&v), [format!("custom.{key}")], "{v}");
@@ -279,7 +288,12 @@ fn restore_keeps_the_replaced_data_folder_with_its_data() {
     run(&["restore", zip.to_str().unwrap()]);
 
     // Beside the data folder: <name>.before-restore-<time>, removed when the test ends.
-    let name = dir.path().file_name().unwrap().to_string_lossy().to_string();
+    let name = dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
     let parent = dir.path().parent().unwrap();
     let kept: Vec<_> = std::fs::read_dir(parent)
         .unwrap()
@@ -337,7 +351,11 @@ fn a_department_post_reaches_only_that_department_and_its_sub_departments() {
     let support = admin.create("/api/v1/departments", json!({"name": "Support"}));
     let (_, author) = s.user_with(&admin, "sasha", json!({"department_id": id_of(&sales)}));
     let (_, kyiv_user) = s.user_with(&admin, "kyrylo", json!({"department_id": id_of(&kyiv)}));
-    let (_, helper) = s.user_with(&admin, "svitlana", json!({"department_id": id_of(&support)}));
+    let (_, helper) = s.user_with(
+        &admin,
+        "svitlana",
+        json!({"department_id": id_of(&support)}),
+    );
     let (_, loner) = s.user(&admin, "nobody");
 
     let post = author.create(
@@ -354,8 +372,10 @@ fn a_department_post_reaches_only_that_department_and_its_sub_departments() {
     for c in [&author, &kyiv_user, &admin] {
         assert_eq!(posts(c), vec![pid]);
         assert_eq!(
-            c.get(&format!("/api/v1/comments?target_kind=post&target_id={pid}"))
-                .0,
+            c.get(&format!(
+                "/api/v1/comments?target_kind=post&target_id={pid}"
+            ))
+            .0,
             StatusCode::OK
         );
     }
@@ -366,7 +386,9 @@ fn a_department_post_reaches_only_that_department_and_its_sub_departments() {
             "the unfiltered feed"
         );
         // The post itself: its discussion, a comment on it, deleting it.
-        let (st, _) = c.get(&format!("/api/v1/comments?target_kind=post&target_id={pid}"));
+        let (st, _) = c.get(&format!(
+            "/api/v1/comments?target_kind=post&target_id={pid}"
+        ));
         assert_eq!(st, StatusCode::NOT_FOUND);
         let (st, _) = c.post(
             "/api/v1/comments",
@@ -450,7 +472,10 @@ fn only_the_creator_or_an_admin_deletes_a_task_and_observers_leave_its_status_al
     let other = olena.create("/api/v1/tasks", json!({"title": "Another"}));
     let (st, _) = admin.delete(&format!("/api/v1/tasks/{}", id_of(&other)));
     assert_eq!(st, StatusCode::NO_CONTENT);
-    assert_eq!(item_ids(&olena.ok("/api/v1/tasks?role=all")), Vec::<u64>::new());
+    assert_eq!(
+        item_ids(&olena.ok("/api/v1/tasks?role=all")),
+        Vec::<u64>::new()
+    );
 }
 
 #[test]
@@ -459,7 +484,11 @@ fn a_reminder_is_not_set_in_the_past() {
     let clock = Arc::new(ManualClock::new(t0));
     let s = Server::start_with_clock(tempfile::tempdir().unwrap(), clock);
     let admin = s.admin();
-    for at in [t0 - chrono::Duration::days(1), t0 - chrono::Duration::seconds(1), t0] {
+    for at in [
+        t0 - chrono::Duration::days(1),
+        t0 - chrono::Duration::seconds(1),
+        t0,
+    ] {
         let (st, v) = admin.post(
             "/api/v1/reminders",
             json!({"at": iso(at), "note": "Too late"}),
