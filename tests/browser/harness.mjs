@@ -22,16 +22,19 @@ export function finish(ok, msg) {
   process.exit(ok ? 0 : 1);
 }
 
-// Skips (exit 0) or, with KOROBKA_REQUIRE_BROWSER=1, fails without Chromium; fails without the server settings
+// Exit code of a skipped test (the automake convention); .ci/browser.sh counts it as skipped, not passed.
+export const SKIPPED = 77;
+
+// Skips (exit 77) or, with KOROBKA_REQUIRE_BROWSER=1, fails without Chromium; fails without the server settings
 // or playwright-core; otherwise starts headless Chromium. `name` goes into the skip line ("browser NAME test
 // skipped"); `skipHint: false` leaves out the KOROBKA_REQUIRE_BROWSER hint there.
 export async function launch(name, { skipHint = true } = {}) {
   if (!fs.existsSync(CHROMIUM)) {
     if (REQUIRE) finish(false, `FAIL: Chromium not found at ${CHROMIUM} (KOROBKA_REQUIRE_BROWSER=1). Install it: apt-get install -y chromium`);
     const hint = skipHint ? ' (set KOROBKA_REQUIRE_BROWSER=1 to make this a failure)' : '';
-    console.log(`SKIP: Chromium not found at ${CHROMIUM}; browser ${name} test skipped${hint}.`);
+    console.log(`skipped: no Chromium at ${CHROMIUM}; browser ${name} test not run${hint}.`);
     console.log('0 passed, 0 failed, 1 skipped');
-    process.exit(0);
+    process.exit(SKIPPED);
   }
   if (!BASE || !LOGIN || !PASSWORD) finish(false, 'FAIL: set KOROBKA_URL, KOROBKA_LOGIN and KOROBKA_PASSWORD');
 

@@ -258,3 +258,70 @@ pub fn field_names(problem: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+// --- helpers for the rule and coverage tests (tests/it/rules.rs, tests/it/coverage.rs) -------
+
+/// The `id` of a record in an answer (panics naming the answer when there is none).
+pub fn id_of(v: &Value) -> u64 {
+    v["id"].as_u64().unwrap_or_else(|| panic!("no id in {v}"))
+}
+
+/// The `items` of a list answer.
+pub fn items(v: &Value) -> Vec<Value> {
+    v["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no items in {v}"))
+        .clone()
+}
+
+/// The ids of the `items` of a list answer.
+pub fn item_ids(v: &Value) -> Vec<u64> {
+    items(v).iter().map(id_of).collect()
+}
+
+impl Server {
+    /// Sets up the admin on this (fresh) server; returns the signed-in admin client.
+    pub fn admin(&self) -> Client {
+        let c = self.client();
+        let (st, body) = c.post(
+            "/api/v1/setup",
+            json!({"token": SETUP_TOKEN, "login": "admin", "name": "Ada Admin", "password": ADMIN_PASSWORD}),
+        );
+        assert_eq!(st, StatusCode::OK, "{body}");
+        c.with_csrf(body["csrf_token"].as_str().unwrap())
+    }
+
+    /// Like `user`, with more fields of the new user (`department_id`, `role`…).
+    pub fn user_with(&self, admin: &Client, login: &str, extra: Value) -> (u64, Client) {
+        let mut body =
+            json!({"login": login, "name": format!("User {login}"), "password": "user-password-1"});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        let (st, u) = admin.post("/api/v1/users", body);
+        assert_eq!(st, StatusCode::CREATED, "{u}");
+        let c = self.client();
+        let (st, s) = c.post(
+            "/api/v1/auth/login",
+            json!({"login": login, "password": "user-password-1"}),
+        );
+        assert_eq!(st, StatusCode::OK, "{s}");
+        (id_of(&u), c.with_csrf(s["csrf_token"].as_str().unwrap()))
+    }
+}
+
+/// Copies a folder tree (files and sub-folders).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}

@@ -4,9 +4,11 @@
 mod access;
 mod backup;
 mod common;
+mod coverage;
 mod crash;
 mod crm;
 mod reflists;
+mod rules;
 mod sales;
 mod search;
 mod tls;
