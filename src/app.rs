@@ -135,10 +135,10 @@ impl App {
         let index = Arc::new(index);
         if rebuilt || indexer::needs_rebuild(&store, &index)? {
             tracing::info!("rebuilding the search index from the store");
-            let n = indexer::reindex(&store, &index)?;
+            let n = indexer::reindex(&store, &index, &crate::crm::search_docs::DOCUMENTS)?;
             tracing::info!("search index rebuilt: {n} documents");
         } else {
-            let n = indexer::catch_up(&store, &index)?;
+            let n = indexer::catch_up(&store, &index, &crate::crm::search_docs::DOCUMENTS)?;
             if n > 0 {
                 tracing::info!("search index caught up: {n} changes");
             }
@@ -219,5 +219,18 @@ impl App {
                 return;
             }
         }
+    }
+}
+
+/// The duplicate check of leads asks the search index for candidates.
+impl crate::crm::leads::Lookup for SearchIndex {
+    fn lookup(
+        &self,
+        q: &str,
+        kinds: &[crate::search::DocKind],
+        limit: usize,
+    ) -> Result<Vec<crate::search::Hit>> {
+        self.search(q, Some(kinds), limit)
+            .map_err(|e| Error::Search(e.to_string()))
     }
 }

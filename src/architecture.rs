@@ -19,8 +19,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("paths", &[]),
     ("validate", &["error"]),
     ("store", &["error", "clock"]),
-    // Search is derived data: it indexes documents the areas hand it, it knows no area.
-    ("search", &["store", "error", "validate", "clock"]),
+    // Search is derived data: it indexes documents the areas hand it (`search::Documents`),
+    // and filters what it finds by the access policy; it knows no crm or work record.
+    ("search", &["access", "store", "error", "validate", "clock"]),
     // Access decides who may do what from plain facts; it knows no crm or work record.
     ("access", &["store", "error", "validate", "clock"]),
     // CRM asks access, writes the store, and describes its records to search.

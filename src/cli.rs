@@ -198,7 +198,7 @@ pub fn main() -> ExitCode {
 fn demo(data: &Path, scale: crate::demo::Scale) -> Result<(), Error> {
     let app = App::open(data, OpenOptions::default())?;
     let summary = crate::demo::fill(&app.store, app.now(), &scale)?;
-    indexer::catch_up(&app.store, &app.index)?;
+    indexer::catch_up(&app.store, &app.index, &crate::crm::search_docs::DOCUMENTS)?;
     println!("{summary}");
     Ok(())
 }
@@ -398,7 +398,7 @@ fn reindex(data: &Path) -> Result<(), Error> {
         ))
     })?;
     let started = std::time::Instant::now();
-    let n = indexer::reindex(&store, &index)?;
+    let n = indexer::reindex(&store, &index, &crate::crm::search_docs::DOCUMENTS)?;
     println!(
         "search index rebuilt: {n} documents in {:.1} s",
         started.elapsed().as_secs_f64()

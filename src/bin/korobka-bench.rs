@@ -280,7 +280,12 @@ fn build_office(data: &Path, scale: &Scale) -> Result<(Value, Office)> {
     })
     .context("build the office")?;
     let filled = Instant::now();
-    let indexed_docs = indexer::catch_up(&app.store, &app.index).context("index the office")?;
+    let indexed_docs = indexer::catch_up(
+        &app.store,
+        &app.index,
+        &korobka::crm::search_docs::DOCUMENTS,
+    )
+    .context("index the office")?;
     let done = Instant::now();
     let at = |name: &str| {
         marks

@@ -25,7 +25,7 @@ use crate::{
         policy::{Permission, allow},
     },
     error::{Error, Problems, Result},
-    search::{DocKind, SearchIndex},
+    search::{DocKind, Hit},
     store::{self, IndexKey, Kind, Record, Tx, sort_key, tables, time_key},
     validate,
 };
@@ -334,15 +334,20 @@ fn phone_tail(s: &str) -> String {
     d[d.len().saturating_sub(9)..].to_string()
 }
 
+/// Finds records whose words match a query, best first: the search index answers it (see
+/// `app`), so the duplicate check asks for candidates without holding the index.
+pub trait Lookup {
+    fn lookup(&self, q: &str, kinds: &[DocKind], limit: usize) -> Result<Vec<Hit>>;
+}
+
 /// Existing contacts and companies that look like the lead's person and company.
 pub fn duplicates(
     rx: &ReadTransaction,
-    index: &SearchIndex,
+    index: &dyn Lookup,
     actor: &User,
     id: u64,
 ) -> Result<Duplicates> {
     let lead = get(rx, actor, id)?;
-    let serr = |e: crate::search::SearchError| Error::Search(e.to_string());
     let mut out = Duplicates {
         contacts: Vec::new(),
         companies: Vec::new(),
@@ -363,10 +368,7 @@ pub fn duplicates(
         queries.push((lead.company_name.clone(), "name"));
     }
     for (q, why) in queries {
-        for hit in index
-            .search(&q, Some(&[DocKind::Contact, DocKind::Company]), 10)
-            .map_err(serr)?
-        {
+        for hit in index.lookup(&q, &[DocKind::Contact, DocKind::Company], 10)? {
             // Confirm against the stored record: the index may match loosely.
             let (list, reason) = match hit.kind {
                 DocKind::Contact => {

@@ -11,6 +11,7 @@ pub mod listing;
 pub mod money;
 pub mod pipelines;
 pub mod reflists;
+pub mod search_docs;
 
 use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};

@@ -276,6 +276,7 @@ pub async fn serve_acceptor(
     let indexer = tokio::spawn(crate::search::indexer::run(
         app.store.clone(),
         app.index.clone(),
+        &crate::crm::search_docs::DOCUMENTS,
         stop_rx.clone(),
     ));
     let scheduler = tokio::spawn(crate::io::backups::run_schedule(

@@ -501,7 +501,7 @@ impl SalesApi {
         Ok(Json(
             self.app
                 .store
-                .read(|rx| leads::duplicates(rx, &index, &me, id.0))?,
+                .read(|rx| leads::duplicates(rx, &*index, &me, id.0))?,
         ))
     }
 

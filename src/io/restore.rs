@@ -200,7 +200,7 @@ fn build(
     })?;
     let (index, _) = SearchIndex::open(&paths::index(&dir))
         .map_err(|e| Error::Search(format!("create the search index: {e}")))?;
-    let docs = indexer::reindex(&store, &index)?;
+    let docs = indexer::reindex(&store, &index, &crate::crm::search_docs::DOCUMENTS)?;
     drop(index);
     drop(store);
     Ok(docs)

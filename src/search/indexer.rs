@@ -3,9 +3,8 @@
 
 use std::{sync::Arc, time::Duration};
 
-use super::{IndexOp, SearchIndex, docs};
+use super::{DocKind, Documents, IndexOp, SearchIndex};
 use crate::{
-    crm::{Company, Contact, deals::Deal, leads::Lead},
     error::{Error, Result},
     store::{self, Store},
 };
@@ -18,7 +17,7 @@ pub const BATCH: usize = 5_000;
 const REBUILD_BATCH: usize = 20_000;
 
 /// Applies every pending outbox entry; returns how many were applied.
-pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize> {
+pub fn catch_up(store: &Store, index: &SearchIndex, docs: &dyn Documents) -> Result<usize> {
     let mut applied = 0;
     loop {
         let from = index.applied_seq();
@@ -28,10 +27,10 @@ pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize> {
             let mut last = None;
             for (seq, kind, id) in entries {
                 last = Some(seq);
-                let Some(dk) = docs::doc_kind(kind) else {
+                let Ok(dk) = DocKind::try_from(kind) else {
                     continue;
                 };
-                ops.push(match docs::doc_for(rx, kind, id)? {
+                ops.push(match docs.doc(rx, kind, id)? {
                     Some(doc) => IndexOp::Upsert(doc),
                     None => IndexOp::Delete { kind: dk, id },
                 });
@@ -51,7 +50,7 @@ pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize> {
 
 /// Rebuilds the whole index from one consistent snapshot of the store. Intermediate
 /// commits carry payload 0, so an interrupted rebuild is detected (`needs_rebuild`) and redone.
-pub fn reindex(store: &Store, index: &SearchIndex) -> Result<u64> {
+pub fn reindex(store: &Store, index: &SearchIndex, docs: &dyn Documents) -> Result<u64> {
     let search_err = |e: super::SearchError| Error::Search(e.to_string());
     index.clear().map_err(search_err)?;
     let (seq, total) = store.read(|rx| {
@@ -62,36 +61,19 @@ pub fn reindex(store: &Store, index: &SearchIndex) -> Result<u64> {
             total += ops.len() as u64;
             index.apply(std::mem::take(ops), 0).map_err(search_err)
         };
-        for c in store::iter::<Company>(rx)? {
-            ops.push(IndexOp::Upsert(docs::company_doc(rx, &c?)?));
+        docs.each(rx, &mut |doc| {
+            ops.push(IndexOp::Upsert(doc));
             if ops.len() >= REBUILD_BATCH {
                 flush(&mut ops)?;
             }
-        }
-        for c in store::iter::<Contact>(rx)? {
-            ops.push(IndexOp::Upsert(docs::contact_doc(rx, &c?)?));
-            if ops.len() >= REBUILD_BATCH {
-                flush(&mut ops)?;
-            }
-        }
-        for l in store::iter::<Lead>(rx)? {
-            ops.push(IndexOp::Upsert(docs::lead_doc(&l?)));
-            if ops.len() >= REBUILD_BATCH {
-                flush(&mut ops)?;
-            }
-        }
-        for d in store::iter::<Deal>(rx)? {
-            ops.push(IndexOp::Upsert(docs::deal_doc(rx, &d?)?));
-            if ops.len() >= REBUILD_BATCH {
-                flush(&mut ops)?;
-            }
-        }
+            Ok(())
+        })?;
         total += ops.len() as u64;
         index.apply(ops, seq).map_err(search_err)?;
         Ok((seq, total))
     })?;
     store.trim_outbox(seq)?;
-    catch_up(store, index)?;
+    catch_up(store, index, docs)?;
     Ok(total)
 }
 
@@ -111,12 +93,13 @@ pub fn needs_rebuild(store: &Store, index: &SearchIndex) -> Result<bool> {
 pub async fn run(
     store: Arc<Store>,
     index: Arc<SearchIndex>,
+    docs: &'static dyn Documents,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let notify = store.outbox_notify.clone();
     loop {
         let (s, i) = (store.clone(), index.clone());
-        match tokio::task::spawn_blocking(move || catch_up(&s, &i)).await {
+        match tokio::task::spawn_blocking(move || catch_up(&s, &i, docs)).await {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => tracing::error!("search indexer: {e}"),
             Err(e) => tracing::error!("search indexer task: {e}"),
@@ -137,6 +120,7 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
+    use crate::crm::search_docs::DOCUMENTS;
     use crate::{
         access::{Role, User},
         crm::companies::{self, CompanyInput},
@@ -187,10 +171,10 @@ mod tests {
             found(&index, "альфа").is_empty(),
             "nothing indexed before catch-up"
         );
-        assert_eq!(catch_up(&store, &index).unwrap(), 1);
+        assert_eq!(catch_up(&store, &index, &DOCUMENTS).unwrap(), 1);
         assert_eq!(found(&index, "альфа"), vec![a]);
         assert_eq!(
-            catch_up(&store, &index).unwrap(),
+            catch_up(&store, &index, &DOCUMENTS).unwrap(),
             0,
             "the outbox was trimmed"
         );
@@ -202,7 +186,7 @@ mod tests {
         assert!(!rebuilt);
         assert!(!needs_rebuild(&store, &index).unwrap());
         assert!(found(&index, "бета").is_empty());
-        assert_eq!(catch_up(&store, &index).unwrap(), 1);
+        assert_eq!(catch_up(&store, &index, &DOCUMENTS).unwrap(), 1);
         assert_eq!(found(&index, "бета"), vec![b]);
         assert_eq!(found(&index, "альфа"), vec![a]);
     }
@@ -216,11 +200,11 @@ mod tests {
             .iter()
             .map(|n| add(&store, n))
             .collect();
-        catch_up(&store, &index).unwrap();
+        catch_up(&store, &index, &DOCUMENTS).unwrap();
         // An empty index (payload 0) cannot replay trimmed changes: it must be rebuilt.
         index.clear().unwrap();
         assert!(needs_rebuild(&store, &index).unwrap());
-        assert_eq!(reindex(&store, &index).unwrap(), 3);
+        assert_eq!(reindex(&store, &index, &DOCUMENTS).unwrap(), 3);
         assert!(!needs_rebuild(&store, &index).unwrap());
         assert_eq!(found(&index, "два"), vec![ids[1]]);
         assert_eq!(index.num_docs(), 3);

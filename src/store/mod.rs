@@ -1287,7 +1287,7 @@ mod tests {
             );
         }
         let s = Store::open_migrating(&path, |_, from, to| {
-            assert_eq!((from, to), (1, 2));
+            assert_eq!((from, to), (1, SCHEMA_VERSION));
             Ok(())
         })
         .unwrap();

@@ -1,13 +1,49 @@
-//! Search documents built from stored records.
+//! What crm tells search: the search documents of companies, contacts, leads and deals, built
+//! from the stored records. Search knows no crm type; it asks [`DOCUMENTS`] through the
+//! [`Documents`] interface it declares.
 
 use redb::ReadTransaction;
 
-use super::{DocKind, SearchDoc};
+use super::{Company, CompanyType, Contact, deals::Deal, leads::Lead, pipelines::Stage};
 use crate::{
-    crm::{Company, CompanyType, Contact, deals::Deal, leads::Lead, pipelines::Stage},
     error::Result,
-    store::{self, Kind},
+    search::{DocKind, Documents, SearchDoc},
+    store::{self, Kind, Record},
 };
+
+/// The documents of crm's searchable records; hand it to the indexer.
+pub static DOCUMENTS: CrmDocuments = CrmDocuments;
+
+pub struct CrmDocuments;
+
+impl Documents for CrmDocuments {
+    fn doc(&self, rx: &ReadTransaction, kind: Kind, id: u64) -> Result<Option<SearchDoc>> {
+        doc_for(rx, kind, id)
+    }
+
+    fn each(
+        &self,
+        rx: &ReadTransaction,
+        sink: &mut dyn FnMut(SearchDoc) -> Result<()>,
+    ) -> Result<()> {
+        each_of::<Company>(rx, sink, company_doc)?;
+        each_of::<Contact>(rx, sink, contact_doc)?;
+        each_of::<Lead>(rx, sink, |_, l| Ok(lead_doc(l)))?;
+        each_of::<Deal>(rx, sink, deal_doc)
+    }
+}
+
+/// Every record of one type, as documents, into `sink`.
+fn each_of<R: Record>(
+    rx: &ReadTransaction,
+    sink: &mut dyn FnMut(SearchDoc) -> Result<()>,
+    doc: fn(&ReadTransaction, &R) -> Result<SearchDoc>,
+) -> Result<()> {
+    for r in store::iter::<R>(rx)? {
+        sink(doc(rx, &r?)?)?;
+    }
+    Ok(())
+}
 
 fn join(parts: &[&str]) -> String {
     parts
@@ -146,8 +182,4 @@ pub fn doc_for(rx: &ReadTransaction, kind: Kind, id: u64) -> Result<Option<Searc
         },
         _ => None,
     })
-}
-
-pub fn doc_kind(kind: Kind) -> Option<DocKind> {
-    DocKind::try_from(kind).ok()
 }
