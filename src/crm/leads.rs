@@ -337,11 +337,6 @@ pub struct Duplicates {
     pub companies: Vec<Duplicate>,
 }
 
-fn phone_tail(s: &str) -> String {
-    let d = validate::phone_digits(s);
-    d[d.len().saturating_sub(9)..].to_string()
-}
-
 /// Existing contacts and companies that look like the lead's person and company.
 pub fn duplicates(
     rx: &ReadTransaction,
@@ -355,11 +350,11 @@ pub fn duplicates(
         contacts: Vec::new(),
         companies: Vec::new(),
     };
-    let tail = phone_tail(&lead.phone);
+    let phone_key = validate::phone::key(&lead.phone);
     let email = lead.email.trim().to_lowercase();
     let mut queries: Vec<(String, &str)> = Vec::new();
-    if tail.len() >= 7 {
-        queries.push((tail.clone(), "phone"));
+    if phone_key.len() >= validate::phone::MIN_DIGITS {
+        queries.push((phone_key, "phone"));
     }
     if !email.is_empty() {
         queries.push((email.clone(), "email"));
@@ -382,7 +377,10 @@ pub fn duplicates(
                         continue;
                     };
                     let ok = match why {
-                        "phone" => c.phones.iter().any(|p| phone_tail(&p.value) == tail),
+                        "phone" => c
+                            .phones
+                            .iter()
+                            .any(|p| validate::phone::same(&p.value, &lead.phone)),
                         "email" => c.emails.iter().any(|e| e.value.to_lowercase() == email),
                         _ => !lead.person_name.trim().is_empty(),
                     };
@@ -396,7 +394,10 @@ pub fn duplicates(
                         continue;
                     };
                     let ok = match why {
-                        "phone" => c.phones.iter().any(|p| phone_tail(&p.value) == tail),
+                        "phone" => c
+                            .phones
+                            .iter()
+                            .any(|p| validate::phone::same(&p.value, &lead.phone)),
                         "email" => c.emails.iter().any(|e| e.value.to_lowercase() == email),
                         _ => !lead.company_name.trim().is_empty(),
                     };

@@ -150,7 +150,7 @@ pub fn name_key(name: &str) -> String {
 pub fn phone_keys(phones: &[Phone]) -> Vec<String> {
     let mut v: Vec<String> = phones
         .iter()
-        .map(|p| validate::phone_digits(&p.value))
+        .map(|p| validate::phone::digits(&p.value))
         .filter(|d| !d.is_empty())
         .collect();
     v.sort();
