@@ -131,7 +131,10 @@ pub struct Timeline {
 #[derive(Object)]
 pub struct FeedPage {
     pub items: Vec<FeedItem>,
-    /// Pass as `before` for older items; null at the end.
+    /// Pass as `cursor` for older items; null at the end.
+    pub next_cursor: Option<String>,
+    /// The same place as an id for the deprecated `before`; null at the end.
+    #[oai(deprecated)]
     pub next_before: Option<u64>,
 }
 
@@ -196,20 +199,6 @@ fn target_of(kind: Option<&str>, id: Option<u64>) -> Result<Option<Target>> {
         }
         _ => Err(bad("target_id", "give both the kind and the id")),
     }
-}
-
-fn offset(cursor: Option<&str>) -> Result<usize> {
-    cursor
-        .map(|c| {
-            c.parse::<usize>()
-                .map_err(|_| bad("cursor", "not a cursor"))
-        })
-        .transpose()
-        .map(|o| o.unwrap_or(0))
-}
-
-fn next_cursor(offset: usize, len: usize, total: usize) -> Option<String> {
-    (offset + len < total).then(|| (offset + len).to_string())
 }
 
 fn kind_for_history(k: TargetKind) -> Option<Kind> {
@@ -298,15 +287,14 @@ impl WorkApi {
             link: target_of(link_kind.0.as_deref(), link_id.0)?,
             q: q.0.filter(|q| !q.trim().is_empty()),
         };
-        let off = offset(cursor.0.as_deref())?;
         let limit = limit.0.unwrap_or(50).clamp(1, 500) as usize;
         let periods = Periods::for_user(&me, self.app.now());
-        let (items, total) = self
+        let (items, next_cursor, total) = self
             .app
             .store
-            .read(|rx| tasks::list(rx, &me, &f, &periods, off, limit))?;
+            .read(|rx| tasks::list(rx, &me, &f, &periods, cursor.0.as_deref(), limit))?;
         Ok(Json(TaskPage {
-            next_cursor: next_cursor(off, items.len(), total),
+            next_cursor,
             items,
             total: total as u64,
         }))
@@ -500,15 +488,14 @@ impl WorkApi {
             responsible_id: responsible_id.0,
             done: done.0,
         };
-        let off = offset(cursor.0.as_deref())?;
         let limit = limit.0.unwrap_or(50).clamp(1, 500) as usize;
         let now = self.app.now();
-        let (items, total) = self
+        let (items, next_cursor, total) = self
             .app
             .store
-            .read(|rx| activities::list(rx, &me, &f, now, off, limit))?;
+            .read(|rx| activities::list(rx, &me, &f, now, cursor.0.as_deref(), limit))?;
         Ok(Json(ActivityPage {
-            next_cursor: next_cursor(off, items.len(), total),
+            next_cursor,
             items,
             total: total as u64,
         }))
@@ -757,14 +744,18 @@ impl WorkApi {
 
     /// The company feed, newest first, as the reader may see it.
     #[oai(path = "/feed", method = "get", tag = "Tag::Feed")]
+    #[allow(clippy::too_many_arguments)]
     async fn feed(
         &self,
         req: &Request,
         #[oai(name = "type")] kind: Query<Option<String>>,
         actor_id: Query<Option<u64>>,
         project: Query<Option<String>>,
+        /// Deprecated: use `cursor` (a `next_before` id still works here).
+        #[oai(deprecated)]
         before: Query<Option<u64>>,
         limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
     ) -> ApiResult<Json<FeedPage>> {
         let me = self.me(req).await?;
         let mut types = Vec::new();
@@ -778,11 +769,15 @@ impl WorkApi {
             types,
             actor_id: actor_id.0,
             project: project.0.filter(|p| !p.is_empty()),
-            before: before.0,
+            before: crate::cursor::decode_id(cursor.0.as_deref())?.or(before.0),
         };
         let limit = limit.0.unwrap_or(30).clamp(1, 200) as usize;
         let (items, next_before) = self.app.store.read(|rx| feed::list(rx, &me, &f, limit))?;
-        Ok(Json(FeedPage { items, next_before }))
+        Ok(Json(FeedPage {
+            items,
+            next_cursor: next_before.map(crate::cursor::encode_id),
+            next_before,
+        }))
     }
 
     /// Writes a post to everyone or to one department.

@@ -6,6 +6,7 @@ mod backup;
 mod common;
 mod crash;
 mod crm;
+mod paging;
 mod sales;
 mod search;
 mod tls;
