@@ -7,7 +7,7 @@ use std::{
     sync::Arc,
 };
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::{
     access::{Language, Role, users},
@@ -40,22 +40,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web UI and the API (the default command).
-    Serve {
-        /// Address to listen on.
-        #[arg(long, env = "KOROBKA_LISTEN", default_value = "0.0.0.0:8080")]
-        listen: String,
-        /// Fill an empty data folder with a demo office first.
-        #[arg(long)]
-        demo: bool,
-        #[command(flatten)]
-        backup: crate::io::cli::ScheduleArgs,
-        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. Cookies become Secure.
-        #[arg(long, env = "KOROBKA_TLS_CERT")]
-        tls_cert: Option<PathBuf>,
-        /// The private key (PEM) of --tls-cert.
-        #[arg(long, env = "KOROBKA_TLS_KEY")]
-        tls_key: Option<PathBuf>,
-    },
+    Serve(ServeArgs),
     /// Write a backup archive (works while the server runs). Without FILE it goes into
     /// <data>/backups/.
     Backup {
@@ -96,6 +81,42 @@ enum Command {
     },
     /// Print the version.
     Version,
+}
+
+/// The options of `korobka serve`. Their defaults and environment variables are declared here
+/// only: a bare `korobka` gets them from clap too ([`ServeArgs::implied`]).
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "KOROBKA_LISTEN", default_value = "0.0.0.0:8080")]
+    listen: String,
+    /// Fill an empty data folder with a demo office first.
+    #[arg(long)]
+    demo: bool,
+    #[command(flatten)]
+    backup: crate::io::cli::ScheduleArgs,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. Cookies become Secure.
+    #[arg(long, env = "KOROBKA_TLS_CERT")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "KOROBKA_TLS_KEY")]
+    tls_key: Option<PathBuf>,
+}
+
+/// `serve` with nothing on the command line, to read the declared defaults and environment.
+#[derive(Parser)]
+#[command(name = "korobka")]
+struct ImpliedServe {
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+impl ServeArgs {
+    /// The options of a bare `korobka`: the declared defaults, overridden by the environment.
+    /// A malformed environment variable stops the program as it would for `korobka serve`.
+    fn implied() -> ServeArgs {
+        ImpliedServe::parse_from(["korobka"]).serve
+    }
 }
 
 #[derive(Subcommand)]
@@ -142,20 +163,17 @@ fn init_tracing() {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
-    let result = match cli.command.unwrap_or(Command::Serve {
-        listen: std::env::var("KOROBKA_LISTEN").unwrap_or_else(|_| "0.0.0.0:8080".into()),
-        demo: false,
-        backup: crate::io::cli::ScheduleArgs::from_env(),
-        tls_cert: std::env::var_os("KOROBKA_TLS_CERT").map(PathBuf::from),
-        tls_key: std::env::var_os("KOROBKA_TLS_KEY").map(PathBuf::from),
-    }) {
-        Command::Serve {
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Serve(ServeArgs::implied()));
+    let result = match command {
+        Command::Serve(ServeArgs {
             listen,
             demo,
             backup,
             tls_cert,
             tls_key,
-        } => tls_files(tls_cert, tls_key).and_then(|tls| {
+        }) => tls_files(tls_cert, tls_key).and_then(|tls| {
             backup
                 .schedule()
                 .and_then(|s| serve(&cli.data, &listen, demo, s, tls))
@@ -428,5 +446,42 @@ fn check(data: &Path) -> Result<(), Error> {
             "{} problems found",
             rep.problems.len()
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    fn serve_of(args: &[&str]) -> ServeArgs {
+        match Cli::try_parse_from(args).map(|c| c.command) {
+            Ok(Some(Command::Serve(s))) => s,
+            _ => panic!("{args:?} is not serve"),
+        }
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+        ImpliedServe::command().debug_assert();
+    }
+
+    /// A bare `korobka` serves with exactly the options `korobka serve` gets by default, both
+    /// read from the one declaration (and the same environment).
+    #[test]
+    fn a_bare_korobka_serves_with_the_declared_defaults() {
+        let bare = ServeArgs::implied();
+        let serve = serve_of(&["korobka", "serve"]);
+        assert_eq!(bare.listen, serve.listen);
+        assert_eq!(bare.demo, serve.demo);
+        assert_eq!(bare.backup.backup_at, serve.backup.backup_at);
+        assert_eq!(bare.backup.backup_keep, serve.backup.backup_keep);
+        assert_eq!(bare.tls_cert, serve.tls_cert);
+        assert_eq!(bare.tls_key, serve.tls_key);
+        let given = serve_of(&["korobka", "serve", "--listen", "127.0.0.1:9", "--demo"]);
+        assert_eq!((given.listen.as_str(), given.demo), ("127.0.0.1:9", true));
+        assert!(Cli::try_parse_from(["korobka"]).is_ok_and(|c| c.command.is_none()));
     }
 }

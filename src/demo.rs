@@ -3,7 +3,7 @@
 //! Everything goes through the same use-cases as the API. The same seed gives the same office.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
+use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 
 use crate::{
     access::{
@@ -213,9 +213,9 @@ fn phone(rng: &mut StdRng) -> String {
     format!(
         "+38 (0{}) {:03}-{:02}-{:02}",
         pick(rng, OPERATORS),
-        rng.gen_range(100..1000),
-        rng.gen_range(0..100),
-        rng.gen_range(0..100)
+        rng.random_range(100..1000),
+        rng.random_range(0..100),
+        rng.random_range(0..100)
     )
 }
 
@@ -229,8 +229,8 @@ fn slug(s: &str) -> String {
 
 /// A person's (first, middle, last) name in one of the three languages of the office.
 fn person(rng: &mut StdRng) -> (String, String, String) {
-    let female = rng.gen_bool(0.5);
-    match rng.gen_range(0..10) {
+    let female = rng.random_bool(0.5);
+    match rng.random_range(0..10) {
         0..=5 => {
             let last = pick(rng, UK_LAST).to_string();
             if female {
@@ -412,7 +412,7 @@ pub fn fill_observed(
                 let mut name;
                 let mut tries = 0;
                 loop {
-                    name = if rng.gen_bool(0.75) {
+                    name = if rng.random_bool(0.75) {
                         let base = pick(&mut rng, CO_WORDS);
                         let tail = pick(&mut rng, CO_TAILS);
                         let sep = if tail.is_empty() { "" } else { " " };
@@ -449,7 +449,7 @@ pub fn fill_observed(
                         "{}, {}, {}",
                         pick(&mut rng, CITIES),
                         pick(&mut rng, STREETS),
-                        rng.gen_range(1..150)
+                        rng.random_range(1..150)
                     ),
                     notes: String::new(),
                     custom: Default::default(),
@@ -474,7 +474,7 @@ pub fn fill_observed(
         let inputs: Vec<ContactInput> = (0..n)
             .map(|_| {
                 let (first, middle, last) = person(&mut rng);
-                let company = if rng.gen_bool(0.85) {
+                let company = if rng.random_bool(0.85) {
                     company_ids.choose(&mut rng).cloned()
                 } else {
                     None
@@ -485,7 +485,7 @@ pub fn fill_observed(
                     .unwrap_or_else(|| pick(&mut rng, DOMAINS).to_string());
                 let email = format!("{}.{}@{domain}", slug(&first), slug(&last));
                 let mut messengers = Vec::new();
-                if rng.gen_bool(0.4) {
+                if rng.random_bool(0.4) {
                     messengers.push(Messenger {
                         kind: MessengerKind::Telegram,
                         value: format!("@{}_{}", slug(&first), slug(&last)),
@@ -507,11 +507,11 @@ pub fn fill_observed(
                         kind: EmailKind::Work,
                     }],
                     messengers,
-                    birthday: if rng.gen_bool(0.3) {
+                    birthday: if rng.random_bool(0.3) {
                         NaiveDate::from_ymd_opt(
-                            rng.gen_range(1965..2002),
-                            rng.gen_range(1..13),
-                            rng.gen_range(1..29),
+                            rng.random_range(1965..2002),
+                            rng.random_range(1..13),
+                            rng.random_range(1..29),
                         )
                     } else {
                         None
@@ -865,7 +865,7 @@ fn pipeline(
             let mut inputs = Vec::with_capacity(n);
             let mut in_project = Vec::with_capacity(n);
             for _ in 0..n {
-                let pi = rng.gen_range(0..projects.len());
+                let pi = rng.random_range(0..projects.len());
                 let currency = pick(rng, &currencies);
                 let p = &projects[pi];
                 let company = companies.choose(rng).map(|(id, _)| *id);
@@ -874,7 +874,7 @@ fn pipeline(
                     .transpose()?
                     .unwrap_or_default();
                 let mut custom = crate::crm::custom::Values::new();
-                custom.insert(free.id.to_string(), serde_json::json!(rng.gen_bool(0.1)));
+                custom.insert(free.id.to_string(), serde_json::json!(rng.random_bool(0.1)));
                 custom.insert(
                     project.id.to_string(),
                     serde_json::json!(project.options[pi].id),
@@ -887,13 +887,13 @@ fn pipeline(
                     // Ad deals: tens of thousands of hryvnias, hundreds to a few thousand dollars.
                     amount: format!(
                         "{}.{:02}",
-                        rng.gen_range(20..400)
+                        rng.random_range(20..400)
                             * match currency {
                                 "UAH" => 100,
                                 "RUB" => 200,
                                 _ => 3,
                             },
-                        rng.gen_range(0..100)
+                        rng.random_range(0..100)
                     ),
                     currency: currency.into(),
                     company_id: company,
@@ -901,10 +901,10 @@ fn pipeline(
                     customer_side_id: None,
                     responsible_id: managers.choose(rng).map(|u| u.id),
                     observer_ids: vec![],
-                    expected_close: Some(today + chrono::Duration::days(rng.gen_range(-10..60))),
-                    probability: Some(rng.gen_range(1..10) * 10),
-                    source_id: Some(rng.gen_range(1..=6)),
-                    type_id: Some(rng.gen_range(1..=3)),
+                    expected_close: Some(today + chrono::Duration::days(rng.random_range(-10..60))),
+                    probability: Some(rng.random_range(1..10) * 10),
+                    source_id: Some(rng.random_range(1..=6)),
+                    type_id: Some(rng.random_range(1..=3)),
                     custom,
                 });
             }
@@ -912,7 +912,7 @@ fn pipeline(
             for (d, pi) in made.iter().zip(in_project) {
                 let p = &projects[pi];
                 // Move some along the pipeline, as a real week would.
-                let steps = rng.gen_range(0..p.stages.len());
+                let steps = rng.random_range(0..p.stages.len());
                 let open: Vec<u64> = p
                     .stages
                     .iter()
@@ -920,7 +920,7 @@ fn pipeline(
                     .map(|s| s.id)
                     .collect();
                 for s in p.stages.iter().skip(1).take(steps) {
-                    if open.contains(&s.id) || rng.gen_bool(0.5) {
+                    if open.contains(&s.id) || rng.random_bool(0.5) {
                         deals::move_to_stage(tx, actor, d.id, s.id)?;
                         if !open.contains(&s.id) {
                             break;
@@ -959,9 +959,9 @@ fn pipeline(
                     slug(person.split(' ').next().unwrap_or("lead")),
                     pick(rng, DOMAINS)
                 ),
-                source_id: Some(rng.gen_range(1..=6)),
+                source_id: Some(rng.random_range(1..=6)),
                 responsible_id: managers.choose(rng).map(|u| u.id),
-                amount: format!("{}", rng.gen_range(1..100) * 500),
+                amount: format!("{}", rng.random_range(1..100) * 500),
                 currency: pick(rng, &["UAH", "USD"]).into(),
                 status_id: open.choose(rng).copied(),
                 comments: String::new(),

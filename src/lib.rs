@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod crm;
+pub mod cursor;
 pub mod demo;
 pub mod error;
 pub mod http;

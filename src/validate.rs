@@ -59,14 +59,42 @@ pub fn email(p: &mut Problems, field: &str, value: &str) -> String {
     v.to_string()
 }
 
-/// The digits of a phone number.
-pub fn phone_digits(v: &str) -> String {
-    v.chars().filter(char::is_ascii_digit).collect()
+/// Phone numbers: the one normalisation that validation, the search index and the lead
+/// duplicate check all use, so that what one calls the same number the others do too.
+pub mod phone {
+    /// A number is told by its last this many digits: its national number without the country
+    /// code or trunk prefix, so "+7 495 123 45 67" and "8 495 123 45 67" share "951234567",
+    /// and "+380 44 123 45 67" and "0 44 123 45 67" share "441234567".
+    pub const KEY_DIGITS: usize = 9;
+    /// Fewest digits that name a number (or the end of one) well enough to look it up.
+    pub const MIN_DIGITS: usize = 7;
+
+    /// The digits of a number as typed in any format ("+38 (067) 123-45-67" → "380671234567").
+    pub fn digits(s: &str) -> String {
+        s.chars().filter(char::is_ascii_digit).collect()
+    }
+
+    /// The last `n` digits of `digits` (all of them when there are fewer).
+    pub fn tail(digits: &str, n: usize) -> &str {
+        &digits[digits.len().saturating_sub(n)..]
+    }
+
+    /// What two spellings of the same number have in common: the last [`KEY_DIGITS`] digits.
+    pub fn key(s: &str) -> String {
+        tail(&digits(s), KEY_DIGITS).to_string()
+    }
+
+    /// Do `a` and `b` look like the same number? Their keys are equal and long enough to mean
+    /// something.
+    pub fn same(a: &str, b: &str) -> bool {
+        let ka = key(a);
+        ka.len() >= MIN_DIGITS && ka == key(b)
+    }
 }
 
 pub fn phone(p: &mut Problems, field: &str, value: &str) -> String {
     let v = value.trim();
-    let digits = phone_digits(v);
+    let digits = phone::digits(v);
     let allowed = v
         .chars()
         .all(|c| c.is_ascii_digit() || " +-().".contains(c));
@@ -149,6 +177,32 @@ mod tests {
         url(&mut p, "f", "not a url");
         let fields: Vec<_> = p.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["d", "e", "f"]);
-        assert_eq!(phone_digits("+38 (067) 123-45-67"), "380671234567");
+        assert_eq!(phone::digits("+38 (067) 123-45-67"), "380671234567");
+    }
+
+    #[test]
+    fn one_number_in_any_spelling() {
+        // Trunk prefix or country code: the same number.
+        for (a, b) in [
+            ("8 495 123 45 67", "+7 495 123 45 67"),
+            ("0 44 123 45 67", "+380 44 123 45 67"),
+            ("(044) 123-45-67", "+38 044 1234567"),
+            ("+380441234567", "00380 44 123 45 67"),
+        ] {
+            assert!(phone::same(a, b), "{a} ~ {b}");
+            assert!(phone::same(b, a), "{b} ~ {a}");
+        }
+        assert_eq!(phone::key("8 495 123 45 67"), "951234567");
+        assert_eq!(phone::key("+380 44 123 45 67"), "441234567");
+        // Short numbers are their own key; too short to name a number.
+        assert_eq!(phone::key("123-45-67"), "1234567");
+        assert!(phone::same("123-45-67", "1234567"));
+        assert!(!phone::same("12-34", "1234"));
+        assert!(!phone::same("", ""));
+        // Different numbers stay different.
+        assert!(!phone::same("+380 44 123 45 67", "+380 44 123 45 68"));
+        assert!(!phone::same("+380 44 123 45 67", "+380 45 123 45 67"));
+        assert_eq!(phone::tail("12", 9), "12");
+        assert_eq!(phone::tail("0123456789", 3), "789");
     }
 }

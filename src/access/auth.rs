@@ -3,10 +3,7 @@
 
 use std::{collections::HashMap, sync::Mutex};
 
-use argon2::{
-    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
-    password_hash::{SaltString, rand_core::OsRng},
-};
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use poem_openapi::Object;
@@ -26,9 +23,9 @@ pub const SESSION_DAYS: i64 = 14;
 pub const COOKIE_NAME: &str = "korobka_session";
 
 pub fn hash_password(password: &str) -> Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
+    // A fresh random salt from the operating system (argon2's `getrandom` feature).
     Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
+        .hash_password(password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| Error::Internal(format!("hash password: {e}")))
 }
@@ -45,7 +42,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// A random URL-safe secret of 32 bytes.
 pub fn random_secret() -> String {
     let mut b = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut b);
+    rand::rng().fill_bytes(&mut b);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
 
@@ -457,6 +454,23 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("wrong horse", &h));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    /// Hashes written by argon2 0.5 (Korobka 0.1.0, from tests/fixtures/v1) still verify after
+    /// the move to argon2 0.6, and only with their password.
+    #[test]
+    fn passwords_hashed_by_the_old_argon2_still_verify() {
+        const OLD: [&str; 2] = [
+            "$argon2id$v=19$m=19456,t=2,p=1$Fn3/+LoTJj82EA80tWEgug$rtpPNx/iJnDs5Wvx7qicceJ3anSsp9gBANmYo4rrE5k",
+            "$argon2id$v=19$m=19456,t=2,p=1$CpFQ6OD+i5h6NeuNs/SqXQ$4oNT3RsC7/3rNSi6STgEAwZNXD3gInANTXJkwZAlaxI",
+        ];
+        for h in OLD {
+            assert!(verify_password("korobka-demo", h), "{h}");
+            assert!(!verify_password("korobka-demo ", h), "{h}");
+        }
+        // New hashes keep the same algorithm and parameters.
+        let new = hash_password("korobka-demo").unwrap();
+        assert!(new.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{new}");
     }
 
     #[test]

@@ -395,7 +395,7 @@ fn query_mix(sample: &[Contact], rng: &mut StdRng) -> Vec<(&'static str, String)
                 // One letter replaced in the middle of the last name.
                 let mut chars: Vec<char> = c.last_name.chars().collect();
                 if chars.len() >= 5 {
-                    let at = rng.gen_range(1..chars.len() - 1);
+                    let at = rng.random_range(1..chars.len() - 1);
                     chars[at] = if chars[at] == 'о' { 'а' } else { 'о' };
                 }
                 chars.into_iter().collect()
@@ -413,7 +413,7 @@ fn query_mix(sample: &[Contact], rng: &mut StdRng) -> Vec<(&'static str, String)
                 .emails
                 .first()
                 .map(|e| {
-                    if rng.gen_bool(0.5) {
+                    if rng.random_bool(0.5) {
                         e.value.clone()
                     } else {
                         e.value.split('@').next().unwrap_or_default().to_string()

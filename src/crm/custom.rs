@@ -517,43 +517,19 @@ pub fn check_values(
     Ok(out)
 }
 
-/// Filters from a query string: `cf.<id>=<value>` pairs.
+/// Filters from a query string: `cf.<id>=<value>` pairs, decoded as a browser encodes a form
+/// (`+` is a space, `%XX` a byte; a malformed escape stays as it was typed).
 pub fn filters_from_query(query: &str) -> Vec<(u64, String)> {
-    query
-        .split('&')
-        .filter_map(|pair| {
-            let (k, v) = pair.split_once('=')?;
-            let id = k.strip_prefix("cf.")?.parse().ok()?;
-            let v = percent_decode(v);
-            (!v.is_empty()).then_some((id, v))
+    form_urlencoded::parse(query.as_bytes())
+        .filter_map(|(k, v)| {
+            let id = k.strip_prefix("cf.")?;
+            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let id = id.parse().ok()?;
+            (!v.is_empty()).then(|| (id, v.into_owned()))
         })
         .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let h = std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                match h {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Does a stored value match a filter value?
@@ -657,5 +633,29 @@ mod tests {
     fn query_filters_are_read_and_decoded() {
         let f = filters_from_query("pipeline_id=1&cf.3=true&cf.7=%D0%BA%D0%B5+x&cf.x=1&cf.9=");
         assert_eq!(f, vec![(3, "true".to_string()), (7, "ке x".to_string())]);
+    }
+
+    #[test]
+    fn query_decoding_is_a_url_library_s() {
+        // A malformed escape is kept as typed (its `+` still a space), as form_urlencoded and
+        // browsers do; the hand decoder this replaced read "%+1" as the byte 0x01.
+        let f = filters_from_query("cf.1=%+1&cf.2=100%&cf.3=%zz%41&cf.4=a+b%2Bc");
+        assert_eq!(
+            f,
+            vec![
+                (1, "% 1".to_string()),
+                (2, "100%".to_string()),
+                (3, "%zzA".to_string()),
+                (4, "a b+c".to_string()),
+            ]
+        );
+        // Keys are decoded too; an id is digits only.
+        let f = filters_from_query("cf%2E5=x&cf.+6=y&cf.-7=z&cf.=w&cf.8=%D0%BA");
+        assert_eq!(f, vec![(5, "x".to_string()), (8, "к".to_string())]);
+        // Invalid UTF-8 becomes U+FFFD, never a panic.
+        assert_eq!(
+            filters_from_query("cf.9=%FF"),
+            vec![(9, "\u{FFFD}".to_string())]
+        );
     }
 }

@@ -329,11 +329,6 @@ pub struct Duplicates {
     pub companies: Vec<Duplicate>,
 }
 
-fn phone_tail(s: &str) -> String {
-    let d = validate::phone_digits(s);
-    d[d.len().saturating_sub(9)..].to_string()
-}
-
 /// Finds records whose words match a query, best first: the search index answers it (see
 /// `app`), so the duplicate check asks for candidates without holding the index.
 pub trait Lookup {
@@ -352,11 +347,11 @@ pub fn duplicates(
         contacts: Vec::new(),
         companies: Vec::new(),
     };
-    let tail = phone_tail(&lead.phone);
+    let phone_key = validate::phone::key(&lead.phone);
     let email = lead.email.trim().to_lowercase();
     let mut queries: Vec<(String, &str)> = Vec::new();
-    if tail.len() >= 7 {
-        queries.push((tail.clone(), "phone"));
+    if phone_key.len() >= validate::phone::MIN_DIGITS {
+        queries.push((phone_key, "phone"));
     }
     if !email.is_empty() {
         queries.push((email.clone(), "email"));
@@ -376,7 +371,10 @@ pub fn duplicates(
                         continue;
                     };
                     let ok = match why {
-                        "phone" => c.phones.iter().any(|p| phone_tail(&p.value) == tail),
+                        "phone" => c
+                            .phones
+                            .iter()
+                            .any(|p| validate::phone::same(&p.value, &lead.phone)),
                         "email" => c.emails.iter().any(|e| e.value.to_lowercase() == email),
                         _ => !lead.person_name.trim().is_empty(),
                     };
@@ -390,7 +388,10 @@ pub fn duplicates(
                         continue;
                     };
                     let ok = match why {
-                        "phone" => c.phones.iter().any(|p| phone_tail(&p.value) == tail),
+                        "phone" => c
+                            .phones
+                            .iter()
+                            .any(|p| validate::phone::same(&p.value, &lead.phone)),
                         "email" => c.emails.iter().any(|e| e.value.to_lowercase() == email),
                         _ => !lead.company_name.trim().is_empty(),
                     };

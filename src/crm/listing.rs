@@ -1,15 +1,14 @@
-//! Cursor paging over the sort indexes, with optional filters. The cursor is the last index
-//! key of the page (opaque to clients), so a page never skips or repeats a record when others
-//! are added meanwhile.
+//! Cursor paging over the sort indexes, with optional filters, in the one scheme of every list
+//! ([`crate::cursor`]): the cursor is the last index key of the page (opaque to clients), so a
+//! page never skips or repeats a record when others are added meanwhile.
 
 use std::ops::Bound;
 
-use base64::Engine;
 use poem_openapi::Enum;
 use redb::{ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 use crate::{
-    error::{Ctx, Error, Result},
+    error::{Ctx, Result},
     store::{self, Record},
 };
 
@@ -55,19 +54,7 @@ pub struct SortIndexes<R> {
 
 pub const MAX_LIMIT: usize = 500;
 
-pub(crate) fn decode_cursor(c: Option<&str>) -> Result<Option<Vec<u8>>> {
-    match c {
-        None | Some("") => Ok(None),
-        Some(c) => base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(c)
-            .map(Some)
-            .map_err(|_| Error::field("cursor", "invalid_value", "is not a cursor from this list")),
-    }
-}
-
-pub(crate) fn encode_cursor(k: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(k)
-}
+pub(crate) use crate::cursor::{decode as decode_cursor, encode as encode_cursor, page_in_memory};
 
 /// One page of records of type `R`. `only` restricts to a set of ids (from filters).
 pub fn page<R: Record>(
@@ -164,37 +151,6 @@ fn page_with<R: Record, T>(
         next_cursor,
         total,
     })
-}
-
-/// One page of rows sorted in memory by their sort keys: the rows after the cursor's key (in
-/// the chosen direction), at most `limit`, and the cursor of the next page if there is one.
-pub(crate) fn page_in_memory<T>(
-    mut keyed: Vec<(Vec<u8>, T)>,
-    desc: bool,
-    after: Option<&[u8]>,
-    limit: usize,
-) -> (Vec<T>, Option<String>) {
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    if desc {
-        keyed.reverse();
-    }
-    if let Some(a) = after {
-        keyed.retain(|(k, _)| {
-            if desc {
-                k.as_slice() < a
-            } else {
-                k.as_slice() > a
-            }
-        });
-    }
-    let more = keyed.len() > limit;
-    keyed.truncate(limit);
-    let next_cursor = if more {
-        keyed.last().map(|(k, _)| encode_cursor(k))
-    } else {
-        None
-    };
-    (keyed.into_iter().map(|(_, r)| r).collect(), next_cursor)
 }
 
 /// A page over the primary table in id (creation) order.

@@ -386,8 +386,16 @@ pub fn file_sha256(path: &Path) -> Result<String> {
     let mut f = std::fs::File::open(path)
         .map_err(|e| Error::Storage(format!("open {}: {e}", path.display())))?;
     let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h)
-        .map_err(|e| Error::Storage(format!("read {}: {e}", path.display())))?;
+    // sha2 0.11's hasher is not an io::Write: feed it a buffer at a time.
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match std::io::Read::read(&mut f, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::Storage(format!("read {}: {e}", path.display()))),
+        }
+    }
     Ok(hex::encode(h.finalize()))
 }
 

@@ -23,17 +23,6 @@ pub struct ScheduleArgs {
 }
 
 impl ScheduleArgs {
-    /// The defaults (and environment) when `serve` is implied.
-    pub fn from_env() -> ScheduleArgs {
-        ScheduleArgs {
-            backup_at: std::env::var("KOROBKA_BACKUP_AT").unwrap_or_else(|_| "03:00".into()),
-            backup_keep: std::env::var("KOROBKA_BACKUP_KEEP")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(7),
-        }
-    }
-
     pub fn schedule(&self) -> Result<Schedule, Error> {
         if self.backup_keep == 0 {
             return Err(Error::BadRequest(

@@ -8,7 +8,8 @@
 //! What a query matches (see [`SearchIndex::search`]):
 //! - names: exact word, prefix, one typo (words of ≥ 4 chars), in the original
 //!   script and ASCII-folded ([`fold`]), so "Olena" finds "Олена";
-//! - phones: any tail of ≥ 7 digits, in any formatting;
+//! - phones: any tail of ≥ 7 digits, in any formatting, and a whole number under another
+//!   country code or trunk prefix ("8 495 …" finds "+7 495 …"; see `validate::phone`);
 //! - e-mails: the whole address, local part, domain, domain name, or a prefix of these;
 //! - other text (title, subtitle, `text`): exact word or prefix, either script.
 //!
@@ -49,7 +50,7 @@ pub use probe::IndexProbe;
 /// Version of the index layout (schema, tokenizers, term rules).
 /// Bump when any of them changes: [`SearchIndex::open`] then wipes the old index
 /// and reports `rebuilt = true` so the caller reindexes from the store.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
 
 /// Name of the file beside the index that records its [`INDEX_VERSION`].
 const VERSION_FILE: &str = "korobka-index-version";

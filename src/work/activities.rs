@@ -283,10 +283,11 @@ pub fn list(
     actor: &User,
     f: &Filter,
     now: DateTime<Utc>,
-    offset: usize,
+    cursor: Option<&str>,
     limit: usize,
-) -> Result<(Vec<Activity>, usize)> {
+) -> Result<(Vec<Activity>, Option<String>, usize)> {
     allow(actor, Permission::ReadCrm)?;
+    let after = crate::cursor::decode(cursor)?;
     let ids: Vec<u64> = match (&f.link, f.responsible_id) {
         (Some(l), _) => store::ids_by_str(rx, tables::ACTIVITY_BY_LINK, &l.key())?,
         (None, Some(r)) => store::ids_by(rx, tables::ACTIVITY_BY_RESPONSIBLE, r)?,
@@ -305,23 +306,29 @@ pub fn list(
         }
         rows.push(a);
     }
-    rows.sort_by(|a, b| {
-        a.done.cmp(&b.done).then_with(|| {
-            if a.done {
-                b.done_at.cmp(&a.done_at)
-            } else {
-                a.due_at.cmp(&b.due_at)
-            }
-        })
-    });
     let total = rows.len();
-    let page = rows
+    let keyed = rows.into_iter().map(|a| (list_key(&a), a)).collect();
+    let (page, next_cursor) = crate::cursor::page_in_memory(keyed, false, after.as_deref(), limit);
+    let page = page
         .into_iter()
-        .skip(offset)
-        .take(limit)
         .map(|a| fill(rx, a, now))
         .collect::<Result<Vec<_>>>()?;
-    Ok((page, total))
+    Ok((page, next_cursor, total))
+}
+
+/// The activity list's order as a cursor key: open ones first, soonest due first; then done
+/// ones, last done first; by id among equals.
+fn list_key(a: &Activity) -> Vec<u8> {
+    use crate::cursor::Key;
+    let k = if !a.done {
+        Key::new().group(0).time(a.due_at)
+    } else {
+        match a.done_at {
+            Some(d) => Key::new().group(1).group(0).time_desc(d),
+            None => Key::new().group(1).group(1),
+        }
+    };
+    k.id(a.id).into_bytes()
 }
 
 /// Activities linked to a record.

@@ -689,9 +689,10 @@ pub fn list(
     actor: &User,
     f: &Filter,
     periods: &Periods,
-    offset: usize,
+    cursor: Option<&str>,
     limit: usize,
-) -> Result<(Vec<Task>, usize)> {
+) -> Result<(Vec<Task>, Option<String>, usize)> {
+    let after = crate::cursor::decode(cursor)?;
     let me = actor.id;
     let grants = Grants::load(rx, actor)?;
     let sees_all = grants.visibility(Entity::Task) == Visibility::All;
@@ -765,35 +766,32 @@ pub fn list(
         }
         rows.push(t);
     }
-    rows.sort_by(|a, b| {
-        let open = |t: &Task| !matches!(t.status, TaskStatus::Completed);
-        open(b)
-            .cmp(&open(a))
-            .then_with(|| {
-                if open(a) {
-                    let da = a
-                        .deadline
-                        .map(|d| (0, d))
-                        .unwrap_or((1, DateTime::<Utc>::MAX_UTC));
-                    let db = b
-                        .deadline
-                        .map(|d| (0, d))
-                        .unwrap_or((1, DateTime::<Utc>::MAX_UTC));
-                    da.cmp(&db)
-                } else {
-                    b.completed_at.cmp(&a.completed_at)
-                }
-            })
-            .then_with(|| b.id.cmp(&a.id))
-    });
     let total = rows.len();
-    let page = rows
+    let keyed = rows.into_iter().map(|t| (list_key(&t), t)).collect();
+    let (page, next_cursor) = crate::cursor::page_in_memory(keyed, false, after.as_deref(), limit);
+    let page = page
         .into_iter()
-        .skip(offset)
-        .take(limit)
         .map(|t| fill(rx, t, periods.now))
         .collect::<Result<Vec<_>>>()?;
-    Ok((page, total))
+    Ok((page, next_cursor, total))
+}
+
+/// The task list's order as a cursor key: open tasks first, by deadline (none last); then
+/// completed ones, last completed first; newer tasks first among equals.
+fn list_key(t: &Task) -> Vec<u8> {
+    use crate::cursor::Key;
+    let k = if !matches!(t.status, TaskStatus::Completed) {
+        match t.deadline {
+            Some(d) => Key::new().group(0).group(0).time(d),
+            None => Key::new().group(0).group(1),
+        }
+    } else {
+        match t.completed_at {
+            Some(c) => Key::new().group(1).group(0).time_desc(c),
+            None => Key::new().group(1).group(1),
+        }
+    };
+    k.id_desc(t.id).into_bytes()
 }
 
 /// Projects in use on tasks the user may see.

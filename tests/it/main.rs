@@ -7,6 +7,7 @@ mod common;
 mod coverage;
 mod crash;
 mod crm;
+mod paging;
 mod reflists;
 mod rules;
 mod sales;

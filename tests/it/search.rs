@@ -66,6 +66,71 @@ fn search_finds_names_phones_and_emails_as_promised() {
     assert_eq!(admin.ok("/api/v1/search?q=")["items"], json!([]));
 }
 
+/// One phone rule for search and the lead duplicate check: a number typed with a trunk prefix
+/// finds it stored with the country code and back; the end of a number still finds it.
+#[test]
+fn a_phone_is_found_under_another_prefix() {
+    let (_s, admin) = Server::with_admin();
+    let contact = |name: &str, phone: &str| {
+        admin.create(
+            "/api/v1/contacts",
+            json!({"first_name": name, "phones": [{"value": phone}]}),
+        )["id"]
+            .as_u64()
+            .unwrap()
+    };
+    let moscow = contact("Irina", "+7 495 123 45 67");
+    let kyiv = contact("Oksana", "+380 44 123 45 67");
+    let local = contact("Petro", "0 67 765 43 21");
+    let other = contact("Ivan", "+7 499 123 45 67");
+    assert!(admin.eventually_found("Petro", "contact", local));
+
+    let finds = |q: &str, want: u64| {
+        let got = admin.search_ids(q, "contact");
+        assert!(got.contains(&want), "{q:?} should find {want}, got {got:?}");
+        got
+    };
+    let got = finds("8 495 123 45 67", moscow);
+    assert!(!got.contains(&other), "8 495 … is not 8 499 …: {got:?}");
+    finds("8 (495) 123-45-67", moscow);
+    finds("84951234567", moscow);
+    finds("0 44 123 45 67", kyiv);
+    finds("044 123-45-67", kyiv);
+    finds("+380 67 765 43 21", local);
+    finds("380677654321", local);
+    // Suffixes as before: the last 7 digits and more.
+    finds("1234567", moscow);
+    finds("1234567", kyiv);
+    finds("4951234567", moscow);
+    finds("765 43 21", local);
+    assert!(admin.search_ids("8 495 765 43 21", "contact").is_empty());
+
+    // The number as typed ranks first when another spelling of it is stored too.
+    let same = contact("Irina Two", "8 495 123 45 67");
+    assert!(admin.eventually_found("Irina Two", "contact", same));
+    let got = finds("8 495 123 45 67", moscow);
+    assert_eq!(got.first(), Some(&same), "{got:?}");
+    assert!(got.contains(&moscow), "{got:?}");
+
+    // The lead duplicate check calls them the same number too.
+    let lead = admin.create(
+        "/api/v1/leads",
+        json!({"title": "Call back", "phone": "8 495 123 45 67"}),
+    );
+    let d = admin.ok(&format!(
+        "/api/v1/leads/{}/duplicates",
+        lead["id"].as_u64().unwrap()
+    ));
+    let ids: Vec<u64> = d["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_u64().unwrap())
+        .collect();
+    assert!(ids.contains(&moscow) && ids.contains(&same), "{d}");
+    assert!(!ids.contains(&other) && !ids.contains(&kyiv), "{d}");
+}
+
 #[test]
 fn search_follows_renames_and_deletes() {
     let (_s, admin) = Server::with_admin();

@@ -303,7 +303,7 @@ export function FeedPage() {
     try {
       const r = await api.get('/feed' + qs(feedParams(filters)));
       if (my !== seq.current) return;
-      setItems(r.items || []); setNext(r.next_before ?? null); setFresh(new Set());
+      setItems(r.items || []); setNext(r.next_cursor ?? null); setFresh(new Set());
     } catch (e) { if (my === seq.current) setErr(e); }
   }, [key]);
   useEffect(() => { setItems(null); load(); }, [load]);
@@ -313,11 +313,11 @@ export function FeedPage() {
     setMore(true);
     const my = seq.current;
     try {
-      const r = await api.get('/feed' + qs({ ...feedParams(filters), before: next }));
+      const r = await api.get('/feed' + qs({ ...feedParams(filters), cursor: next }));
       if (my !== seq.current) return;
       const have = new Set((itemsRef.current || []).map((x) => x.id));
       setItems([...(itemsRef.current || []), ...(r.items || []).filter((x) => !have.has(x.id))]);
-      setNext(r.next_before ?? null);
+      setNext(r.next_cursor ?? null);
     } catch (e) { toast(errorText(e), 'error'); }
     setMore(false);
   };
@@ -340,7 +340,7 @@ export function FeedPage() {
       if (!added.length && merged.every((x, i) => x.comment_count === cur[i].comment_count)) return;
       if (added.length && added.length >= got.length && got.length >= PAGE) {
         // more than a page is new: there is a gap; start over from the top
-        setItems(got); setNext(r.next_before ?? null); setFresh(new Set(got.map((x) => x.id)));
+        setItems(got); setNext(r.next_cursor ?? null); setFresh(new Set(got.map((x) => x.id)));
         return;
       }
       if (added.length && window.scrollY > 0 && listRef.current) {

@@ -38,7 +38,10 @@ pub struct Timeline {
 #[derive(Object)]
 pub struct FeedPage {
     pub items: Vec<FeedItem>,
-    /// Pass as `before` for older items; null at the end.
+    /// Pass as `cursor` for older items; null at the end.
+    pub next_cursor: Option<String>,
+    /// The same place as an id for the deprecated `before`; null at the end.
+    #[oai(deprecated)]
     pub next_before: Option<u64>,
 }
 
@@ -138,14 +141,18 @@ impl FeedApi {
 
     /// The company feed, newest first, as the reader may see it.
     #[oai(path = "/feed", method = "get", tag = "Tag::Feed")]
+    #[allow(clippy::too_many_arguments)]
     async fn feed(
         &self,
         req: &Request,
         #[oai(name = "type")] kind: Query<Option<String>>,
         actor_id: Query<Option<u64>>,
         project: Query<Option<String>>,
+        /// Deprecated: use `cursor` (a `next_before` id still works here).
+        #[oai(deprecated)]
         before: Query<Option<u64>>,
         limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
     ) -> ApiResult<Json<FeedPage>> {
         let me = self.me(req).await?;
         let mut types = Vec::new();
@@ -159,11 +166,15 @@ impl FeedApi {
             types,
             actor_id: actor_id.0,
             project: project.0.filter(|p| !p.is_empty()),
-            before: before.0,
+            before: crate::cursor::decode_id(cursor.0.as_deref())?.or(before.0),
         };
         let limit = limit.0.unwrap_or(30).clamp(1, 200) as usize;
         let (items, next_before) = self.app.store.read(|rx| feed::list(rx, &me, &f, limit))?;
-        Ok(Json(FeedPage { items, next_before }))
+        Ok(Json(FeedPage {
+            items,
+            next_cursor: next_before.map(crate::cursor::encode_id),
+            next_before,
+        }))
     }
 
     /// Writes a post to everyone or to one department.

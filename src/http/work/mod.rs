@@ -41,20 +41,6 @@ fn target_of(kind: Option<&str>, id: Option<u64>) -> Result<Option<Target>> {
     }
 }
 
-fn offset(cursor: Option<&str>) -> Result<usize> {
-    cursor
-        .map(|c| {
-            c.parse::<usize>()
-                .map_err(|_| bad("cursor", "not a cursor"))
-        })
-        .transpose()
-        .map(|o| o.unwrap_or(0))
-}
-
-fn next_cursor(offset: usize, len: usize, total: usize) -> Option<String> {
-    (offset + len < total).then(|| (offset + len).to_string())
-}
-
 impl WorkApi {
     async fn me(&self, req: &Request) -> ApiResult<User> {
         Ok(principal(&self.app, req).await?.user)

@@ -7,7 +7,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::{bad, next_cursor, offset, target_of, work_api};
+use super::{bad, target_of, work_api};
 use crate::{
     http::{
         common::{Created, HistoryList, NoContent, Tag, history_out},
@@ -129,15 +129,14 @@ impl TasksApi {
             link: target_of(link_kind.0.as_deref(), link_id.0)?,
             q: q.0.filter(|q| !q.trim().is_empty()),
         };
-        let off = offset(cursor.0.as_deref())?;
         let limit = limit.0.unwrap_or(50).clamp(1, 500) as usize;
         let periods = Periods::for_user(&me, self.app.now());
-        let (items, total) = self
+        let (items, next_cursor, total) = self
             .app
             .store
-            .read(|rx| tasks::list(rx, &me, &f, &periods, off, limit))?;
+            .read(|rx| tasks::list(rx, &me, &f, &periods, cursor.0.as_deref(), limit))?;
         Ok(Json(TaskPage {
-            next_cursor: next_cursor(off, items.len(), total),
+            next_cursor,
             items,
             total: total as u64,
         }))
@@ -325,15 +324,14 @@ impl TasksApi {
             responsible_id: responsible_id.0,
             done: done.0,
         };
-        let off = offset(cursor.0.as_deref())?;
         let limit = limit.0.unwrap_or(50).clamp(1, 500) as usize;
         let now = self.app.now();
-        let (items, total) = self
+        let (items, next_cursor, total) = self
             .app
             .store
-            .read(|rx| activities::list(rx, &me, &f, now, off, limit))?;
+            .read(|rx| activities::list(rx, &me, &f, now, cursor.0.as_deref(), limit))?;
         Ok(Json(ActivityPage {
-            next_cursor: next_cursor(off, items.len(), total),
+            next_cursor,
             items,
             total: total as u64,
         }))

@@ -7,6 +7,8 @@
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
+use crate::validate::phone;
+
 /// Tokenizer name of the original-script, lowercased names field.
 pub(crate) const TOKENIZER_NAMES: &str = "korobka_names";
 /// Tokenizer name of the ASCII-folded names field.
@@ -19,8 +21,8 @@ pub(crate) const MAX_WORD_CHARS: usize = 64;
 /// E-mail terms longer than this (in bytes) are not indexed.
 pub(crate) const MAX_EMAIL_BYTES: usize = 254;
 /// Minimum number of digits for a phone (suffix) term.
-pub(crate) const MIN_PHONE_DIGITS: usize = 7;
-/// Digits beyond this many (from the start) are ignored in a phone.
+pub(crate) const MIN_PHONE_DIGITS: usize = phone::MIN_DIGITS;
+/// Only this many last digits of a phone are indexed.
 const MAX_PHONE_DIGITS: usize = 20;
 
 /// Characters that may sit inside a word without splitting it; they are dropped
@@ -141,49 +143,42 @@ pub fn fold(s: &str) -> String {
         .join(" ")
 }
 
-/// The digits of a phone, as typed in any format ("+38 (067) 123-45-67" → "380671234567").
-pub(crate) fn phone_digits(s: &str) -> String {
-    s.chars()
-        .filter(char::is_ascii_digit)
-        .take(MAX_PHONE_DIGITS)
+/// Index terms of a phone: every suffix of at least [`MIN_PHONE_DIGITS`] of its digits
+/// ([`phone::digits`]), so the end of a number finds it, and so does its key
+/// ([`phone::key`]) whatever prefix the number was stored with.
+pub(crate) fn phone_terms(number: &str) -> Vec<String> {
+    let digits = phone::digits(number);
+    let digits = phone::tail(&digits, MAX_PHONE_DIGITS);
+    (0..=digits.len().saturating_sub(MIN_PHONE_DIGITS))
+        .map(|start| &digits[start..])
+        .filter(|suffix| suffix.len() >= MIN_PHONE_DIGITS)
+        .map(str::to_string)
         .collect()
 }
 
-/// Index terms of a phone: every suffix of at least [`MIN_PHONE_DIGITS`] digits.
-///
-/// Ukrainian heuristic: a 10-digit national number starting with 0
-/// ("067 123 45 67") is also indexed with the country code ("380671234567"),
-/// so a search in international format finds it.
-pub(crate) fn phone_terms(phone: &str) -> Vec<String> {
-    let digits = phone_digits(phone);
-    let mut full = vec![digits.clone()];
-    if digits.len() == 10 && digits.starts_with('0') {
-        full.push(format!("38{digits}"));
-    }
-    let mut out: Vec<String> = Vec::new();
-    for d in full {
-        for start in 0..d.len() {
-            if d.len() - start < MIN_PHONE_DIGITS {
-                break;
-            }
-            let suffix = &d[start..];
-            if !out.iter().any(|t| t == suffix) {
-                out.push(suffix.to_string());
-            }
-        }
-    }
-    out
+/// A phone number in a search input: its digits, and the term that finds it in any spelling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PhoneQuery {
+    /// All its digits: a stored number spelled the same way (or ending so) matches them.
+    pub digits: String,
+    /// Its [`phone::key`]: "8 495 123 45 67" finds "+7 495 123 45 67" by it. The same as
+    /// `digits` when the input has no more digits than a key.
+    pub key: String,
 }
 
 /// If `s` looks like a phone number (only digits, spaces and phone punctuation,
-/// at least [`MIN_PHONE_DIGITS`] digits), returns its digits.
-pub(crate) fn as_phone_query(s: &str) -> Option<String> {
+/// at least [`MIN_PHONE_DIGITS`] digits), the terms to look it up by.
+pub(crate) fn as_phone_query(s: &str) -> Option<PhoneQuery> {
     let phone_chars = |c: char| c.is_ascii_digit() || c.is_whitespace() || "+()-./".contains(c);
     if !s.chars().all(phone_chars) {
         return None;
     }
-    let digits = phone_digits(s);
-    (digits.len() >= MIN_PHONE_DIGITS).then_some(digits)
+    let digits = phone::digits(s);
+    if digits.len() < MIN_PHONE_DIGITS {
+        return None;
+    }
+    let key = phone::tail(&digits, phone::KEY_DIGITS).to_string();
+    Some(PhoneQuery { digits, key })
 }
 
 /// Index terms of an e-mail: the whole address, the local part, the domain,
@@ -365,16 +360,37 @@ mod tests {
     fn phone_suffixes() {
         let t = phone_terms("+38 (067) 123-45-67");
         assert!(t.contains(&"380671234567".to_string()));
+        assert!(t.contains(&"671234567".to_string()));
         assert!(t.contains(&"1234567".to_string()));
         assert!(!t.contains(&"234567".to_string()));
-        let t = phone_terms("067 123 45 67");
-        assert!(t.contains(&"380671234567".to_string()));
+        assert_eq!(t.len(), 12 - 7 + 1);
+        assert!(phone_terms("123456").is_empty());
+        assert_eq!(phone_terms("123-45-67"), ["1234567"]);
+        let q = |s| as_phone_query(s).map(|p| (p.digits, p.key));
         assert_eq!(
-            as_phone_query("067 123 45 67").as_deref(),
-            Some("0671234567")
+            q("067 123 45 67"),
+            Some(("0671234567".into(), "671234567".into()))
         );
-        assert_eq!(as_phone_query("12345"), None);
-        assert_eq!(as_phone_query("olena 1234567"), None);
+        assert_eq!(q("1234567"), Some(("1234567".into(), "1234567".into())));
+        assert_eq!(q("12345"), None);
+        assert_eq!(q("olena 1234567"), None);
+    }
+
+    /// The search side of [`phone::same`]: the key of every spelling of a number is one of
+    /// the terms every other spelling is indexed with.
+    #[test]
+    fn a_number_is_found_in_any_spelling() {
+        for (typed, stored) in [
+            ("8 495 123 45 67", "+7 495 123 45 67"),
+            ("+7 (495) 123-45-67", "8 495 1234567"),
+            ("0 44 123 45 67", "+380 44 123 45 67"),
+            ("+380 44 123 45 67", "044 123 45 67"),
+            ("+38 (067) 123-45-67", "067 123 45 67"),
+        ] {
+            let q = as_phone_query(typed).expect(typed);
+            assert!(phone_terms(stored).contains(&q.key), "{typed} → {stored}");
+            assert!(phone::same(typed, stored), "{typed} ~ {stored}");
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::Fields;
-use super::analysis::{MAX_EMAIL_BYTES, Word, as_phone_query, fold_word, words};
+use super::analysis::{MAX_EMAIL_BYTES, PhoneQuery, Word, as_phone_query, fold_word, words};
 
 /// Words of the query beyond this many are ignored.
 pub(crate) const MAX_QUERY_WORDS: usize = 16;
@@ -35,6 +35,8 @@ const MIN_FUZZY_PREFIX_CHARS: usize = 5;
 // powers of two, so adding them up is exact in any order (the combination run in `plan` and
 // tantivy's scoring then agree to the bit).
 const W_PHONE: f32 = 10.0;
+/// A phone found by its key only: the same number with another prefix (see `PhoneQuery`).
+const W_PHONE_KEY: f32 = 9.5;
 const W_NAME_EXACT: f32 = 10.0;
 const W_FOLD_EXACT: f32 = 9.0;
 const W_EMAIL_EXACT: f32 = 9.0;
@@ -73,7 +75,16 @@ pub(crate) fn build(f: &Fields, input: &str) -> Option<BoxQuery> {
         .contains(char::is_whitespace)
         .then(|| as_phone_query(input.trim()))
         .flatten()
-        .map(|digits| constant(exact(f.phones, &digits), W_PHONE));
+        .map(|p| {
+            let mut alts: Vec<BoxQuery> = phone_alternatives(f, &p)
+                .into_iter()
+                .map(|(w, q)| constant(q, w))
+                .collect();
+            match alts.len() {
+                1 => alts.remove(0),
+                _ => Box::new(DisjunctionMaxQuery::new(alts)) as BoxQuery,
+            }
+        });
     match (words_q, whole_phone) {
         (Some(w), Some(p)) => Some(Box::new(BooleanQuery::union(vec![w, p]))),
         (w, p) => w.or(p),
@@ -262,11 +273,21 @@ fn sub_words(raw: &str) -> Vec<Word> {
     }
 }
 
+/// A phone's alternatives: its digits as typed, then its key (the same number spelled with
+/// another country code or trunk prefix), with their weights.
+fn phone_alternatives(f: &Fields, p: &PhoneQuery) -> Vec<(f32, BoxQuery)> {
+    let mut alts = vec![(W_PHONE, exact(f.phones, &p.digits))];
+    if p.key != p.digits {
+        alts.push((W_PHONE_KEY, exact(f.phones, &p.key)));
+    }
+    alts
+}
+
 /// A word's phone and e-mail alternatives, with their weights.
 fn word_alternatives(f: &Fields, raw: &str) -> Vec<(f32, BoxQuery)> {
     let mut alts: Vec<(f32, BoxQuery)> = Vec::new();
-    if let Some(digits) = as_phone_query(raw) {
-        alts.push((W_PHONE, exact(f.phones, &digits)));
+    if let Some(p) = as_phone_query(raw) {
+        alts.extend(phone_alternatives(f, &p));
     }
     let email = raw
         .trim_matches(|c: char| !c.is_alphanumeric())
