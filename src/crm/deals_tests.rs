@@ -447,11 +447,7 @@ fn a_required_field_of_one_pipeline_is_asked_only_there() {
     );
     assert_eq!(o.count_deals(), 1);
     // Moving a Sales deal into Rent by an edit asks for the field.
-    let sale = o
-        .store
-        .read(|rx| store::all::<Deal>(rx))
-        .expect("deals")
-        .remove(0);
+    let sale = o.store.read(store::all::<Deal>).expect("deals").remove(0);
     let r = o.write(t(10), |tx, a| {
         update(tx, a, sale.id, input("Sale", o.rent.pipeline.id, None))
     });
