@@ -1290,3 +1290,7 @@ pub fn count_open(rx: &ReadTransaction) -> Result<u64> {
     }
     Ok(n)
 }
+
+#[cfg(test)]
+#[path = "deals_tests.rs"]
+mod rule_tests;

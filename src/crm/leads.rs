@@ -648,3 +648,7 @@ fn prefix(e: Error, part: &str) -> Error {
         e => e,
     }
 }
+
+#[cfg(test)]
+#[path = "leads_tests.rs"]
+mod rule_tests;

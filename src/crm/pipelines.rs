@@ -556,3 +556,7 @@ pub fn delete_status(tx: &mut Tx, actor: &User, id: u64, move_to: Option<u64>) -
     }
     tx.delete(&old)
 }
+
+#[cfg(test)]
+#[path = "pipelines_tests.rs"]
+mod rule_tests;

@@ -817,3 +817,7 @@ pub fn linked(rx: &ReadTransaction, link: &Target) -> Result<Vec<Task>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+#[path = "tasks_tests.rs"]
+mod rule_tests;
