@@ -37,7 +37,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "work",
         &[
-            "crm", "access", "store", "search", "error", "validate", "clock",
+            "crm", "access", "store", "search", "error", "validate", "clock", "cursor",
         ],
     ),
     // Moving data in and out reads every area's records.

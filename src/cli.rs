@@ -409,8 +409,8 @@ fn explain(e: Error) -> Error {
 }
 
 fn reindex(data: &Path) -> Result<(), Error> {
-    let store = Store::open(&crate::paths::db(&data))?;
-    let (index, _) = SearchIndex::open(&crate::paths::index(&data)).map_err(|e| {
+    let store = Store::open(&crate::paths::db(data))?;
+    let (index, _) = SearchIndex::open(&crate::paths::index(data)).map_err(|e| {
         Error::Search(format!(
             "{e} (is the server running? stop it first: it rebuilds a broken index by itself at start)"
         ))
@@ -425,7 +425,7 @@ fn reindex(data: &Path) -> Result<(), Error> {
 }
 
 fn check(data: &Path) -> Result<(), Error> {
-    if !crate::paths::db(&data).exists() {
+    if !crate::paths::db(data).exists() {
         return Err(Error::BadRequest(format!(
             "{} holds no Korobka data",
             data.display()

@@ -77,6 +77,11 @@ impl Error {
         }
     }
 
+    /// Is this a refusal of the access policy (403)? For tests and logs outside access.
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, Error::Forbidden(_))
+    }
+
     pub fn field(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
         Error::Validation(vec![FieldError::new(field, code, message)])
     }

@@ -26,7 +26,11 @@ pub(crate) fn test_store() -> (tempfile::TempDir, Store, User) {
         ..Default::default()
     };
     store
-        .write(Some(1), chrono::Utc::now(), |tx| tx.put_quietly(&admin))
+        .write(Some(1), chrono::Utc::now(), |tx| {
+            // Take id 1 from the users' sequence, so users made later get 2, 3, …
+            tx.next_id("users")?;
+            tx.put_quietly(&admin)
+        })
         .expect("admin");
     (dir, store, admin)
 }

@@ -94,7 +94,7 @@ fn build(
     now: DateTime<Utc>,
     progress: &mut dyn Progress,
 ) -> Result<u64> {
-    let store = Store::open(&paths::db(&dir))?;
+    let store = Store::open(&paths::db(dir))?;
     let reg = registry();
     let manifest = archive.manifest.clone();
     let total = manifest.counts.values().sum::<u64>();
@@ -198,7 +198,7 @@ fn build(
         }
         Ok(())
     })?;
-    let (index, _) = SearchIndex::open(&paths::index(&dir))
+    let (index, _) = SearchIndex::open(&paths::index(dir))
         .map_err(|e| Error::Search(format!("create the search index: {e}")))?;
     let docs = indexer::reindex(&store, &index, &crate::crm::search_docs::DOCUMENTS)?;
     drop(index);
