@@ -636,8 +636,9 @@ pub fn convert(tx: &mut Tx, actor: &User, id: u64, input: ConvertInput) -> Resul
     })
 }
 
-/// What the API answers to a conversion: the new deal as a list row (amount in the base
-/// currency at the rate of `today`), the contact and company it was linked to, the lead.
+// What the API answers to a conversion: the new deal as a list row (amount in the base
+// currency at the rate of `today`), the contact and company it was linked to, the lead.
+// (A plain comment: a doc comment would change the committed schema's description.)
 #[derive(Debug, Clone, Object)]
 pub struct ConvertResult {
     pub deal: deals::DealRow,
