@@ -136,7 +136,10 @@ fn notifications_page_by_cursor() {
     let mut newest_first = all_ids.clone();
     newest_first.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(all_ids, newest_first, "newest first");
-    assert_eq!(walk(&petro, "/api/v1/notifications?unread=false", 2), all_ids);
+    assert_eq!(
+        walk(&petro, "/api/v1/notifications?unread=false", 2),
+        all_ids
+    );
 
     // A page ends where it ended, even when newer notifications arrive meanwhile; and every
     // page tells the unread count of all of them.
