@@ -148,6 +148,19 @@ pub fn name_key(name: &str) -> String {
     out
 }
 
+/// The stages a deal went through, with the time spent in each, as the reader may see them:
+/// the read use case behind `GET /deals/:id/stages` (asks the policy, then reads the log).
+/// It belongs beside `deals::stage_log`; it lives here while deals.rs is being split.
+pub fn deal_stage_log(
+    rx: &redb::ReadTransaction,
+    reader: &crate::access::User,
+    deal: u64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::error::Result<Vec<deals::StageVisit>> {
+    crate::access::policy::allow(reader, crate::access::policy::Permission::ReadCrm)?;
+    deals::stage_log(rx, deal, now)
+}
+
 /// What crm tells the store's event handlers (the feed turns these into its entries), by
 /// [`crate::store::Tx::emit`] in the transaction of the change.
 pub mod events {

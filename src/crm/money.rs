@@ -273,7 +273,9 @@ pub fn update(tx: &mut Tx, actor: &User, code: &str, input: CurrencyInput) -> Re
     Ok(new)
 }
 
-pub fn set_base(tx: &mut Tx, actor: &User, code: &str) -> Result<()> {
+/// Chooses the base currency and returns the currency list as it now reads on `today` (the
+/// caller's day), from the same transaction.
+pub fn set_base(tx: &mut Tx, actor: &User, code: &str, today: NaiveDate) -> Result<Currencies> {
     allow(actor, Permission::ManageReferenceLists)?;
     let mut p = Problems::default();
     let code = check_known(tx, &mut p, "code", code)?;
@@ -283,7 +285,7 @@ pub fn set_base(tx: &mut Tx, actor: &User, code: &str) -> Result<()> {
         .ctx("open meta")?
         .insert(META_BASE, code.as_bytes())
         .ctx("write meta")?;
-    Ok(())
+    list(&tx.txn_read_view()?, today)
 }
 
 #[derive(Debug, Clone, Object)]
@@ -362,6 +364,31 @@ pub trait RateSource {
     fn rates_of(&self, code: &str) -> Result<Vec<Rate>>;
 }
 
+/// Where the currency list and conversions read from: a read snapshot or the write
+/// transaction in progress (so a change can answer with the list as it now reads).
+pub trait CurrencySource: RateSource {
+    fn base_code(&self) -> Result<String>;
+    fn currencies(&self) -> Result<Vec<Currency>>;
+}
+
+impl CurrencySource for ReadTransaction {
+    fn base_code(&self) -> Result<String> {
+        base(self)
+    }
+    fn currencies(&self) -> Result<Vec<Currency>> {
+        store::all(self)
+    }
+}
+
+impl CurrencySource for TxView<'_> {
+    fn base_code(&self) -> Result<String> {
+        base_tx(self.0)
+    }
+    fn currencies(&self) -> Result<Vec<Currency>> {
+        self.0.all()
+    }
+}
+
 fn collect_rates(
     idx: &impl ReadableTable<&'static [u8], ()>,
     recs: &impl ReadableTable<u64, &'static [u8]>,
@@ -438,14 +465,12 @@ pub struct Converted {
 }
 
 impl Converter {
-    pub fn new(rx: &ReadTransaction, day: NaiveDate) -> Result<Converter> {
-        let base = base(rx)?;
-        let t = rx.open_table(tables::CURRENCIES).ctx("open currencies")?;
+    pub fn new(rx: &impl CurrencySource, day: NaiveDate) -> Result<Converter> {
+        let base = rx.base_code()?;
         let mut rates = HashMap::new();
-        for row in t.iter().ctx("read currencies")? {
-            let (_, v) = row.ctx("read currencies")?;
-            let c: Currency = store::codec::decode(v.value(), "currency")?;
-            rates.insert(c.code.clone(), rx.rates_of(&c.code)?);
+        for c in rx.currencies()? {
+            let r = rx.rates_of(&c.code)?;
+            rates.insert(c.code, r);
         }
         Ok(Converter { base, day, rates })
     }
@@ -529,9 +554,9 @@ pub struct Currencies {
     pub items: Vec<CurrencyRow>,
 }
 
-pub fn list(rx: &ReadTransaction, today: NaiveDate) -> Result<Currencies> {
+pub fn list(rx: &impl CurrencySource, today: NaiveDate) -> Result<Currencies> {
     let conv = Converter::new(rx, today)?;
-    let mut items: Vec<Currency> = store::all(rx)?;
+    let mut items: Vec<Currency> = rx.currencies()?;
     items.sort_by_key(|c| (c.code != conv.base, c.id));
     Ok(Currencies {
         base: conv.base.clone(),

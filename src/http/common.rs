@@ -1,17 +1,61 @@
-//! What the area modules share: the tags of the API, the answer shapes, the one set of
+//! What the area modules share: the one pair of helpers every handler runs its use case
+//! through (`read_as`, `write_as`), the tags of the API, the answer shapes, the one set of
 //! reference-list handlers.
 
-use poem_openapi::{ApiResponse, Object, Tags, payload::Json, types::ToJSON};
+use std::sync::Arc;
 
-use super::problem::ApiResult;
+use chrono::{DateTime, NaiveDate, Utc};
+use poem::Request;
+use poem_openapi::{ApiResponse, Object, Tags, payload::Json, types::ToJSON};
+use redb::ReadTransaction;
+
+use super::{auth::principal, problem::ApiResult};
 use crate::{
     access::User,
     app::App,
+    error::Result,
+    store::Tx,
     work::{
         Target, TargetKind,
         history::{self, HistoryItem},
     },
 };
+
+/// The signed-in caller (401 without credentials, 403 on a missing CSRF token), for the few
+/// use cases that neither read nor write the store (backup files, the search index, live
+/// events). Everything else goes through [`read_as`] or [`write_as`].
+pub async fn caller(app: &Arc<App>, req: &Request) -> ApiResult<User> {
+    Ok(principal(app, req).await?.user)
+}
+
+/// Runs one read use case over a consistent snapshot as the signed-in caller. The use case
+/// decides what the caller may see; the handler only maps its result to the answer.
+pub async fn read_as<T>(
+    app: &Arc<App>,
+    req: &Request,
+    f: impl FnOnce(&ReadTransaction, &User) -> Result<T>,
+) -> ApiResult<T> {
+    let me = caller(app, req).await?;
+    Ok(app.store.read(|rx| f(rx, &me))?)
+}
+
+/// Runs one write use case in a transaction as the signed-in caller (on a blocking thread;
+/// live signals go out after the commit). The use case asks the access policy itself and
+/// returns the answer, filled from the same transaction.
+pub async fn write_as<T: Send + 'static>(
+    app: &Arc<App>,
+    req: &Request,
+    f: impl FnOnce(&mut Tx, &User) -> Result<T> + Send + 'static,
+) -> ApiResult<T> {
+    let me = caller(app, req).await?;
+    Ok(app.write(Some(me.id), move |tx| f(tx, &me)).await?)
+}
+
+/// "Today" in the user's own time zone (amounts convert at the rate in force that day).
+pub fn today_of(me: &User, now: DateTime<Utc>) -> NaiveDate {
+    let tz: chrono_tz::Tz = me.time_zone.parse().unwrap_or(chrono_tz::Europe::Kyiv);
+    now.with_timezone(&tz).date_naive()
+}
 
 #[derive(Tags)]
 pub enum Tag {
@@ -108,8 +152,10 @@ macro_rules! reflist_api {
                 &self,
                 req: &poem::Request,
             ) -> crate::http::problem::ApiResult<poem_openapi::payload::Json<$list>> {
-                crate::http::auth::principal(&self.app, req).await?;
-                let items = self.app.store.read(crate::crm::reflists::list::<$item>)?;
+                let items = crate::http::common::read_as(&self.app, req, |rx, _| {
+                    crate::crm::reflists::list::<$item>(rx)
+                })
+                .await?;
                 Ok(poem_openapi::payload::Json($list { items }))
             }
 
@@ -119,13 +165,10 @@ macro_rules! reflist_api {
                 req: &poem::Request,
                 body: poem_openapi::payload::Json<$input>,
             ) -> crate::http::problem::ApiResult<crate::http::common::Created<$item>> {
-                let me = crate::http::auth::principal(&self.app, req).await?.user;
-                let t = self
-                    .app
-                    .write(Some(me.id), move |tx| {
-                        crate::crm::reflists::create::<$item>(tx, &me, body.0)
-                    })
-                    .await?;
+                let t = crate::http::common::write_as(&self.app, req, move |tx, me| {
+                    crate::crm::reflists::create::<$item>(tx, me, body.0)
+                })
+                .await?;
                 Ok(crate::http::common::Created::Created(
                     poem_openapi::payload::Json(t),
                 ))
@@ -138,13 +181,10 @@ macro_rules! reflist_api {
                 id: poem_openapi::param::Path<u64>,
                 body: poem_openapi::payload::Json<$input>,
             ) -> crate::http::problem::ApiResult<poem_openapi::payload::Json<$item>> {
-                let me = crate::http::auth::principal(&self.app, req).await?.user;
-                let t = self
-                    .app
-                    .write(Some(me.id), move |tx| {
-                        crate::crm::reflists::update::<$item>(tx, &me, id.0, body.0)
-                    })
-                    .await?;
+                let t = crate::http::common::write_as(&self.app, req, move |tx, me| {
+                    crate::crm::reflists::update::<$item>(tx, me, id.0, body.0)
+                })
+                .await?;
                 Ok(poem_openapi::payload::Json(t))
             }
 
@@ -155,12 +195,10 @@ macro_rules! reflist_api {
                 req: &poem::Request,
                 id: poem_openapi::param::Path<u64>,
             ) -> crate::http::problem::ApiResult<crate::http::common::NoContent> {
-                let me = crate::http::auth::principal(&self.app, req).await?.user;
-                self.app
-                    .write(Some(me.id), move |tx| {
-                        crate::crm::reflists::delete::<$item>(tx, &me, id.0)
-                    })
-                    .await?;
+                crate::http::common::write_as(&self.app, req, move |tx, me| {
+                    crate::crm::reflists::delete::<$item>(tx, me, id.0)
+                })
+                .await?;
                 Ok(crate::http::common::NoContent::NoContent)
             }
         }
@@ -170,15 +208,16 @@ macro_rules! reflist_api {
 pub(crate) use reflist_api;
 
 /// A record's history: the one use-case call behind every `/…/:id/history` handler.
-pub fn history_out(
-    app: &App,
-    me: &User,
+pub async fn history_out(
+    app: &Arc<App>,
+    req: &Request,
     kind: TargetKind,
     id: u64,
 ) -> ApiResult<Json<HistoryList>> {
     let now = app.now();
-    let items = app
-        .store
-        .read(|rx| history::of(rx, me, &Target::new(kind, id), now))?;
+    let items = read_as(app, req, |rx, me| {
+        history::of(rx, me, &Target::new(kind, id), now)
+    })
+    .await?;
     Ok(Json(HistoryList { items }))
 }

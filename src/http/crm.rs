@@ -11,8 +11,10 @@ use poem_openapi::{
 };
 
 use super::{
-    auth::principal,
-    common::{Created, DEFAULT_PAGE, HistoryList, NoContent, Tag, history_out, reflist_api},
+    common::{
+        Created, DEFAULT_PAGE, HistoryList, NoContent, Tag, caller, history_out, read_as,
+        reflist_api, write_as,
+    },
     fastjson::RawJson,
     problem::ApiResult,
 };
@@ -93,22 +95,22 @@ impl CrmApi {
         responsible_id: Query<Option<u64>>,
         type_id: Query<Option<u64>>,
     ) -> ApiResult<Json<CompanyPage>> {
-        let me = principal(&self.app, req).await?.user;
         let f = companies::Filter {
             custom: crate::crm::custom::filters_from_query(req.uri().query().unwrap_or("")),
             responsible_id: responsible_id.0,
             type_id: type_id.0,
         };
-        let page = self.app.store.read(|rx| {
+        let page = read_as(&self.app, req, |rx, me| {
             companies::list(
                 rx,
-                &me,
+                me,
                 &f,
                 sort.0.unwrap_or_default(),
                 cursor.0.as_deref(),
                 limit.0.unwrap_or(DEFAULT_PAGE) as usize,
             )
-        })?;
+        })
+        .await?;
         Ok(Json(CompanyPage {
             items: page.items,
             next_cursor: page.next_cursor,
@@ -122,19 +124,17 @@ impl CrmApi {
         req: &Request,
         body: Json<CompanyInput>,
     ) -> ApiResult<Created<Company>> {
-        let me = principal(&self.app, req).await?.user;
-        let c = self
-            .app
-            .write(Some(me.id), move |tx| companies::create(tx, &me, body.0))
-            .await?;
+        let c = write_as(&self.app, req, move |tx, me| {
+            companies::create(tx, me, body.0)
+        })
+        .await?;
         Ok(Created::Created(Json(c)))
     }
 
     #[oai(path = "/companies/:id", method = "get", tag = "Tag::Crm")]
     async fn company(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<Company>> {
-        let me = principal(&self.app, req).await?.user;
         Ok(Json(
-            self.app.store.read(|rx| companies::get(rx, &me, id.0))?,
+            read_as(&self.app, req, |rx, me| companies::get(rx, me, id.0)).await?,
         ))
     }
 
@@ -146,42 +146,34 @@ impl CrmApi {
         id: Path<u64>,
         body: Json<CompanyInput>,
     ) -> ApiResult<Json<Company>> {
-        let me = principal(&self.app, req).await?.user;
-        let c = self
-            .app
-            .write(Some(me.id), move |tx| {
-                companies::update(tx, &me, id.0, body.0)
-            })
-            .await?;
+        let c = write_as(&self.app, req, move |tx, me| {
+            companies::update(tx, me, id.0, body.0)
+        })
+        .await?;
         Ok(Json(c))
     }
 
     /// Deletes a company; its contacts stay, without a company.
     #[oai(path = "/companies/:id", method = "delete", tag = "Tag::Crm")]
     async fn delete_company(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = principal(&self.app, req).await?.user;
-        self.app
-            .write(Some(me.id), move |tx| companies::delete(tx, &me, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| {
+            companies::delete(tx, me, id.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
     /// The people of a company, by name.
     #[oai(path = "/companies/:id/contacts", method = "get", tag = "Tag::Crm")]
     async fn company_contacts(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<ContactList>> {
-        let me = principal(&self.app, req).await?.user;
-        let items = self
-            .app
-            .store
-            .read(|rx| contacts::of_company(rx, &me, id.0))?;
+        let items = read_as(&self.app, req, |rx, me| contacts::of_company(rx, me, id.0)).await?;
         Ok(Json(ContactList { items }))
     }
 
     /// Who changed what and when, newest first.
     #[oai(path = "/companies/:id/history", method = "get", tag = "Tag::Crm")]
     async fn company_history(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<HistoryList>> {
-        let me = principal(&self.app, req).await?.user;
-        history_out(&self.app, &me, TargetKind::Company, id.0)
+        history_out(&self.app, req, TargetKind::Company, id.0).await
     }
 
     /// Contacts, one page at a time, sorted (by last name) and filtered (custom fields:
@@ -196,23 +188,23 @@ impl CrmApi {
         responsible_id: Query<Option<u64>>,
         company_id: Query<Option<u64>>,
     ) -> ApiResult<RawJson<ContactPage>> {
-        let me = principal(&self.app, req).await?.user;
         let f = contacts::Filter {
             custom: crate::crm::custom::filters_from_query(req.uri().query().unwrap_or("")),
             responsible_id: responsible_id.0,
             company_id: company_id.0,
         };
-        let json = self.app.store.read(|rx| {
+        let json = read_as(&self.app, req, |rx, me| {
             contacts::list_json(
                 rx,
-                &me,
+                me,
                 &f,
                 sort.0.unwrap_or_default(),
                 cursor.0.as_deref(),
                 limit.0.unwrap_or(DEFAULT_PAGE) as usize,
                 &self.app.caches,
             )
-        })?;
+        })
+        .await?;
         Ok(RawJson::new(json))
     }
 
@@ -222,19 +214,17 @@ impl CrmApi {
         req: &Request,
         body: Json<ContactInput>,
     ) -> ApiResult<Created<Contact>> {
-        let me = principal(&self.app, req).await?.user;
-        let c = self
-            .app
-            .write(Some(me.id), move |tx| contacts::create(tx, &me, body.0))
-            .await?;
+        let c = write_as(&self.app, req, move |tx, me| {
+            contacts::create(tx, me, body.0)
+        })
+        .await?;
         Ok(Created::Created(Json(c)))
     }
 
     #[oai(path = "/contacts/:id", method = "get", tag = "Tag::Crm")]
     async fn contact(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<Contact>> {
-        let me = principal(&self.app, req).await?.user;
         Ok(Json(
-            self.app.store.read(|rx| contacts::get(rx, &me, id.0))?,
+            read_as(&self.app, req, |rx, me| contacts::get(rx, me, id.0)).await?,
         ))
     }
 
@@ -246,29 +236,22 @@ impl CrmApi {
         id: Path<u64>,
         body: Json<ContactInput>,
     ) -> ApiResult<Json<Contact>> {
-        let me = principal(&self.app, req).await?.user;
-        let c = self
-            .app
-            .write(Some(me.id), move |tx| {
-                contacts::update(tx, &me, id.0, body.0)
-            })
-            .await?;
+        let c = write_as(&self.app, req, move |tx, me| {
+            contacts::update(tx, me, id.0, body.0)
+        })
+        .await?;
         Ok(Json(c))
     }
 
     #[oai(path = "/contacts/:id", method = "delete", tag = "Tag::Crm")]
     async fn delete_contact(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = principal(&self.app, req).await?.user;
-        self.app
-            .write(Some(me.id), move |tx| contacts::delete(tx, &me, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| contacts::delete(tx, me, id.0)).await?;
         Ok(NoContent::NoContent)
     }
 
     #[oai(path = "/contacts/:id/history", method = "get", tag = "Tag::Crm")]
     async fn contact_history(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<HistoryList>> {
-        let me = principal(&self.app, req).await?.user;
-        history_out(&self.app, &me, TargetKind::Contact, id.0)
+        history_out(&self.app, req, TargetKind::Contact, id.0).await
     }
 
     /// Global search over companies and contacts: name prefixes, one typo, Cyrillic ↔ Latin,
@@ -280,7 +263,8 @@ impl CrmApi {
         q: Query<Option<String>>,
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<SearchResult>> {
-        let me = principal(&self.app, req).await?.user;
+        // The search index, not the store: the use case filters the hits by the caller.
+        let me = caller(&self.app, req).await?;
         let q = q.0.unwrap_or_default();
         let hits = find::find(&self.app.index, &me, &q, limit.0)?;
         Ok(Json(SearchResult {
@@ -299,8 +283,9 @@ impl CrmApi {
     /// Counters for the navigation.
     #[oai(path = "/counts", method = "get", tag = "Tag::Crm")]
     async fn counts(&self, req: &Request) -> ApiResult<Json<Counts>> {
-        principal(&self.app, req).await?;
-        Ok(Json(self.app.store.read(counts::counts)?))
+        Ok(Json(
+            read_as(&self.app, req, |rx, _| counts::counts(rx)).await?,
+        ))
     }
 
     /// Custom field definitions (archived ones included, flagged).
@@ -310,9 +295,8 @@ impl CrmApi {
         req: &Request,
         entity: Query<Option<Entity>>,
     ) -> ApiResult<Json<FieldList>> {
-        principal(&self.app, req).await?;
         Ok(Json(FieldList {
-            items: self.app.store.read(|rx| custom::defs(rx, entity.0))?,
+            items: read_as(&self.app, req, |rx, _| custom::defs(rx, entity.0)).await?,
         }))
     }
 
@@ -322,11 +306,7 @@ impl CrmApi {
         req: &Request,
         body: Json<FieldInput>,
     ) -> ApiResult<Created<FieldDef>> {
-        let me = principal(&self.app, req).await?.user;
-        let f = self
-            .app
-            .write(Some(me.id), move |tx| custom::create(tx, &me, body.0))
-            .await?;
+        let f = write_as(&self.app, req, move |tx, me| custom::create(tx, me, body.0)).await?;
         Ok(Created::Created(Json(f)))
     }
 
@@ -338,21 +318,18 @@ impl CrmApi {
         id: Path<u64>,
         body: Json<FieldInput>,
     ) -> ApiResult<Json<FieldDef>> {
-        let me = principal(&self.app, req).await?.user;
         Ok(Json(
-            self.app
-                .write(Some(me.id), move |tx| custom::update(tx, &me, id.0, body.0))
-                .await?,
+            write_as(&self.app, req, move |tx, me| {
+                custom::update(tx, me, id.0, body.0)
+            })
+            .await?,
         ))
     }
 
     /// Archives a field: stored values stay.
     #[oai(path = "/custom-fields/:id", method = "delete", tag = "Tag::Fields")]
     async fn archive_custom_field(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = principal(&self.app, req).await?.user;
-        self.app
-            .write(Some(me.id), move |tx| custom::archive(tx, &me, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| custom::archive(tx, me, id.0)).await?;
         Ok(NoContent::NoContent)
     }
 }

@@ -13,17 +13,15 @@ use poem_openapi::{
 };
 
 use super::{
-    auth::principal,
-    common::{Created, NoContent, Tag},
+    common::{Created, NoContent, Tag, caller},
     problem::ApiResult,
 };
 use crate::{
-    access::policy::{Permission, allow},
     app::App,
     error::Error,
     io::{
+        admin,
         backups::{BackupFile, BackupKind},
-        progress::Quiet,
     },
 };
 
@@ -93,28 +91,22 @@ pub struct BackupApi {
     pub app: Arc<App>,
 }
 
-async fn admin(app: &Arc<App>, req: &Request) -> ApiResult<()> {
-    let me = principal(app, req).await?.user;
-    allow(&me, Permission::ManageBackups)?;
-    Ok(())
-}
-
 #[OpenApi(prefix_path = "/api/v1")]
 impl BackupApi {
     /// The backups in the data folder, the daily schedule and the last scheduled result.
     #[oai(path = "/backups", method = "get", tag = "Tag::Backups")]
     async fn list_backups(&self, req: &Request) -> ApiResult<Json<BackupList>> {
-        admin(&self.app, req).await?;
-        let b = &self.app.backups;
-        let s = b.schedule();
+        // The backups folder, not the store: the use case asks the policy itself.
+        let me = caller(&self.app, req).await?;
+        let o = admin::overview(&self.app.backups, &me, self.app.now())?;
         Ok(Json(BackupList {
-            items: b.list()?.into_iter().map(BackupItem::from).collect(),
+            items: o.files.into_iter().map(BackupItem::from).collect(),
             schedule: ScheduleOut {
-                at: s.at.map(|t| t.format("%H:%M").to_string()),
-                keep: s.keep as u64,
-                next_run: s.next_after(self.app.now()),
+                at: o.schedule.at.map(|t| t.format("%H:%M").to_string()),
+                keep: o.schedule.keep as u64,
+                next_run: o.next_run,
             },
-            last_scheduled: b.last_scheduled().map(|r| LastRunOut {
+            last_scheduled: o.last_scheduled.map(|r| LastRunOut {
                 at: r.at,
                 ok: r.ok,
                 file: r.file,
@@ -134,16 +126,10 @@ impl BackupApi {
         req: &Request,
         _body: Json<BackupInput>,
     ) -> ApiResult<Created<BackupItem>> {
-        admin(&self.app, req).await?;
+        let me = caller(&self.app, req).await?;
         let app = self.app.clone();
-        let (f, _) = tokio::task::spawn_blocking(move || {
-            app.backups.create(
-                &app.store,
-                &app.data_dir,
-                BackupKind::Manual,
-                app.now(),
-                &mut Quiet,
-            )
+        let f = tokio::task::spawn_blocking(move || {
+            admin::take(&app.backups, &app.store, &app.data_dir, &me, app.now())
         })
         .await
         .map_err(|e| Error::Internal(format!("backup task: {e}")))??;
@@ -157,8 +143,8 @@ impl BackupApi {
         req: &Request,
         name: Path<String>,
     ) -> ApiResult<Attachment<Body>> {
-        admin(&self.app, req).await?;
-        let path = self.app.backups.path_of(&name.0)?;
+        let me = caller(&self.app, req).await?;
+        let path = admin::path_of(&self.app.backups, &me, &name.0)?;
         let file = tokio::fs::File::open(&path)
             .await
             .map_err(|_| Error::NotFound("backup"))?;
@@ -170,8 +156,8 @@ impl BackupApi {
     /// Deletes a backup archive.
     #[oai(path = "/backups/:name", method = "delete", tag = "Tag::Backups")]
     async fn delete_backup(&self, req: &Request, name: Path<String>) -> ApiResult<NoContent> {
-        admin(&self.app, req).await?;
-        self.app.backups.delete(&name.0)?;
+        let me = caller(&self.app, req).await?;
+        admin::delete(&self.app.backups, &me, &name.0)?;
         Ok(NoContent::NoContent)
     }
 }

@@ -1,9 +1,10 @@
 //! HTTP: poem + poem-openapi. Thin: routes, caller identification, error mapping, assets.
 //! One module per area, named as the area under src/: `system`, `people` (access), `crm`,
 //! `sales`, `work`, `io`; `common` holds the tags, answer shapes and the reference-list
-//! handlers. Every handler has one shape: decode the request and the caller → one use case
-//! in its area (a read snapshot or a write) → map the result to the answer. Handlers do not
-//! decide permissions or assemble answers out of several use cases.
+//! handlers. Every handler has one shape: decode the request → one use case in its area run
+//! as the caller through `common::read_as` (a snapshot) or `common::write_as` (a write that
+//! answers from its own transaction) → map the result to the answer. Handlers do not decide
+//! permissions or assemble answers out of several use cases.
 
 pub mod assets;
 pub mod auth;

@@ -11,7 +11,7 @@ use poem_openapi::{
 
 use super::{
     auth::{client_addr, cookie_header, principal, session_cookie},
-    common::{Created, NoContent, NoContentCookie, Tag, WithCookie},
+    common::{Created, NoContent, NoContentCookie, Tag, WithCookie, caller, read_as, write_as},
     problem::ApiResult,
 };
 use crate::{
@@ -102,11 +102,14 @@ impl PeopleApi {
     /// Ends the session and clears the cookie.
     #[oai(path = "/auth/logout", method = "post", tag = "Tag::Session")]
     async fn logout(&self, req: &Request) -> ApiResult<NoContentCookie> {
-        let p = principal(&self.app, req).await?;
-        if let Some(token) = session_cookie(req) {
-            self.app
-                .write(Some(p.user.id), move |tx| auth::close_session(tx, &token))
-                .await?;
+        match session_cookie(req) {
+            Some(token) => {
+                write_as(&self.app, req, move |tx, _| auth::close_session(tx, &token)).await?
+            }
+            // Signed in with an API token: there is no session to end.
+            None => {
+                caller(&self.app, req).await?;
+            }
         }
         Ok(NoContentCookie::NoContent(cookie_header(&self.app, None)))
     }
@@ -114,6 +117,7 @@ impl PeopleApi {
     /// The signed-in user and the CSRF token for changes.
     #[oai(path = "/me", method = "get", tag = "Tag::Session")]
     async fn me(&self, req: &Request) -> ApiResult<Json<SessionOut>> {
+        // The session itself is the answer: the caller with the CSRF token of the session.
         let p = principal(&self.app, req).await?;
         Ok(Json(SessionOut {
             user: p.user,
@@ -124,14 +128,10 @@ impl PeopleApi {
     /// Changes one's own name, e-mail, language or time zone.
     #[oai(path = "/me", method = "patch", tag = "Tag::Session")]
     async fn update_me(&self, req: &Request, body: Json<ProfileUpdate>) -> ApiResult<Json<User>> {
-        let p = principal(&self.app, req).await?;
-        let me = p.user.clone();
-        let u = self
-            .app
-            .write(Some(me.id), move |tx| {
-                users::update_profile(tx, &me, body.0)
-            })
-            .await?;
+        let u = write_as(&self.app, req, move |tx, me| {
+            users::update_profile(tx, me, body.0)
+        })
+        .await?;
         Ok(Json(u))
     }
 
@@ -142,12 +142,10 @@ impl PeopleApi {
         req: &Request,
         body: Json<PasswordChange>,
     ) -> ApiResult<NoContent> {
-        let me = principal(&self.app, req).await?.user;
-        self.app
-            .write(Some(me.id), move |tx| {
-                users::change_password(tx, &me, &body.current_password, &body.new_password)
-            })
-            .await?;
+        write_as(&self.app, req, move |tx, me| {
+            users::change_password(tx, me, &body.current_password, &body.new_password)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
@@ -158,30 +156,28 @@ impl PeopleApi {
         req: &Request,
         include_inactive: Query<Option<bool>>,
     ) -> ApiResult<Json<UserList>> {
-        principal(&self.app, req).await?;
-        let items = self
-            .app
-            .store
-            .read(|rx| users::list(rx, include_inactive.0.unwrap_or(false)))?;
+        let items = read_as(&self.app, req, |rx, _| {
+            users::list(rx, include_inactive.0.unwrap_or(false))
+        })
+        .await?;
         Ok(Json(UserList { items }))
     }
 
     /// Creates a user (admins).
     #[oai(path = "/users", method = "post", tag = "Tag::People")]
     async fn create_user(&self, req: &Request, body: Json<NewUser>) -> ApiResult<Created<User>> {
-        let p = principal(&self.app, req).await?;
-        let me = p.user;
-        let u = self
-            .app
-            .write(Some(me.id), move |tx| users::create(tx, Some(&me), body.0))
-            .await?;
+        let u = write_as(&self.app, req, move |tx, me| {
+            users::create(tx, Some(me), body.0)
+        })
+        .await?;
         Ok(Created::Created(Json(u)))
     }
 
     #[oai(path = "/users/:id", method = "get", tag = "Tag::People")]
     async fn user(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<User>> {
-        principal(&self.app, req).await?;
-        Ok(Json(self.app.store.read(|rx| users::get(rx, id.0))?))
+        Ok(Json(
+            read_as(&self.app, req, |rx, _| users::get(rx, id.0)).await?,
+        ))
     }
 
     /// Edits a user (admins); `active: false` deactivates: no sign-in, sessions and tokens stop.
@@ -192,11 +188,10 @@ impl PeopleApi {
         id: Path<u64>,
         body: Json<UserUpdate>,
     ) -> ApiResult<Json<User>> {
-        let me = principal(&self.app, req).await?.user;
-        let u = self
-            .app
-            .write(Some(me.id), move |tx| users::update(tx, &me, id.0, body.0))
-            .await?;
+        let u = write_as(&self.app, req, move |tx, me| {
+            users::update(tx, me, id.0, body.0)
+        })
+        .await?;
         Ok(Json(u))
     }
 
@@ -208,20 +203,17 @@ impl PeopleApi {
         id: Path<u64>,
         body: Json<PasswordSet>,
     ) -> ApiResult<NoContent> {
-        let me = principal(&self.app, req).await?.user;
-        self.app
-            .write(Some(me.id), move |tx| {
-                users::set_password_of(tx, &me, id.0, &body.password)
-            })
-            .await?;
+        write_as(&self.app, req, move |tx, me| {
+            users::set_password_of(tx, me, id.0, &body.password)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
     /// The department tree as a flat list (`parent_id` links).
     #[oai(path = "/departments", method = "get", tag = "Tag::People")]
     async fn departments(&self, req: &Request) -> ApiResult<Json<DepartmentList>> {
-        principal(&self.app, req).await?;
-        let items = self.app.store.read(departments::list)?;
+        let items = read_as(&self.app, req, |rx, _| departments::list(rx)).await?;
         Ok(Json(DepartmentList { items }))
     }
 
@@ -231,11 +223,10 @@ impl PeopleApi {
         req: &Request,
         body: Json<DepartmentInput>,
     ) -> ApiResult<Created<Department>> {
-        let me = principal(&self.app, req).await?.user;
-        let d = self
-            .app
-            .write(Some(me.id), move |tx| departments::create(tx, &me, body.0))
-            .await?;
+        let d = write_as(&self.app, req, move |tx, me| {
+            departments::create(tx, me, body.0)
+        })
+        .await?;
         Ok(Created::Created(Json(d)))
     }
 
@@ -246,31 +237,27 @@ impl PeopleApi {
         id: Path<u64>,
         body: Json<DepartmentInput>,
     ) -> ApiResult<Json<Department>> {
-        let me = principal(&self.app, req).await?.user;
-        let d = self
-            .app
-            .write(Some(me.id), move |tx| {
-                departments::update(tx, &me, id.0, body.0)
-            })
-            .await?;
+        let d = write_as(&self.app, req, move |tx, me| {
+            departments::update(tx, me, id.0, body.0)
+        })
+        .await?;
         Ok(Json(d))
     }
 
     /// Deletes an empty department (no sub-departments, nobody in it).
     #[oai(path = "/departments/:id", method = "delete", tag = "Tag::People")]
     async fn delete_department(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = principal(&self.app, req).await?.user;
-        self.app
-            .write(Some(me.id), move |tx| departments::delete(tx, &me, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| {
+            departments::delete(tx, me, id.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
     /// My API tokens.
     #[oai(path = "/tokens", method = "get", tag = "Tag::Session")]
     async fn tokens(&self, req: &Request) -> ApiResult<Json<TokenList>> {
-        let me = principal(&self.app, req).await?.user;
-        let items = self.app.store.read(|rx| auth::list_tokens(rx, &me))?;
+        let items = read_as(&self.app, req, auth::list_tokens).await?;
         Ok(Json(TokenList { items }))
     }
 
@@ -281,20 +268,19 @@ impl PeopleApi {
         req: &Request,
         body: Json<NewToken>,
     ) -> ApiResult<Created<TokenCreated>> {
-        let me = principal(&self.app, req).await?.user;
-        let (info, token) = self
-            .app
-            .write(Some(me.id), move |tx| auth::create_token(tx, &me, body.0))
-            .await?;
+        let (info, token) = write_as(&self.app, req, move |tx, me| {
+            auth::create_token(tx, me, body.0)
+        })
+        .await?;
         Ok(Created::Created(Json(TokenCreated { info, token })))
     }
 
     #[oai(path = "/tokens/:id", method = "delete", tag = "Tag::Session")]
     async fn revoke_token(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = principal(&self.app, req).await?.user;
-        self.app
-            .write(Some(me.id), move |tx| auth::revoke_token(tx, &me, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| {
+            auth::revoke_token(tx, me, id.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 }

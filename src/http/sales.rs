@@ -13,17 +13,18 @@ use poem_openapi::{
 use rust_decimal::Decimal;
 
 use super::{
-    auth::principal,
-    common::{Created, HistoryList, NoContent, Tag, history_out, reflist_api},
+    common::{
+        Created, HistoryList, NoContent, Tag, caller, history_out, read_as, reflist_api, today_of,
+        write_as,
+    },
     problem::ApiResult,
 };
 use crate::{
-    access::{User, policy},
     app::{App, Event, Live},
     crm::{
-        custom,
+        self, custom,
         deals::{self, Board, DealFilter, DealInput, DealPage, DealRow, DealSort, StageVisit},
-        leads::{self, ConvertInput, Duplicates, Lead, LeadInput},
+        leads::{self, ConvertInput, ConvertResult, Duplicates, Lead, LeadInput},
         listing::SortBy,
         money::{self, Currencies, CurrencyInput, Rate, RateInput},
         pipelines::{
@@ -97,14 +98,6 @@ pub struct MoveInput {
 pub struct StageLog {
     pub items: Vec<StageVisit>,
 }
-#[derive(Object)]
-pub struct ConvertResult {
-    pub deal: DealRow,
-    pub contact_id: Option<u64>,
-    pub company_id: Option<u64>,
-    pub lead: Lead,
-}
-
 pub struct SalesApi {
     pub app: Arc<App>,
 }
@@ -114,24 +107,7 @@ fn cf_filters(req: &Request) -> Vec<(u64, String)> {
 }
 
 impl SalesApi {
-    /// Runs a use case in a write transaction as the signed-in user. It decides nothing: the
-    /// use case asks the access policy (settings rights, CRM rights) itself.
-    async fn write_as_me<T: Send + 'static>(
-        &self,
-        req: &Request,
-        f: impl FnOnce(&mut crate::store::Tx, &User) -> crate::error::Result<T> + Send + 'static,
-    ) -> ApiResult<T> {
-        let me = principal(&self.app, req).await?.user;
-        let id = me.id;
-        Ok(self.app.write(Some(id), move |tx| f(tx, &me)).await?)
-    }
-
-    fn today(&self, me: &User) -> NaiveDate {
-        // "Today" in the user's own time zone.
-        let tz: chrono_tz::Tz = me.time_zone.parse().unwrap_or(chrono_tz::Europe::Kyiv);
-        self.app.now().with_timezone(&tz).date_naive()
-    }
-
+    /// Tells open browsers what happened to a deal (after the commit).
     fn publish(&self, kind: &str, d: &deals::Deal, from: Option<u64>, by: u64) {
         self.app.publish(Event {
             kind: kind.into(),
@@ -142,6 +118,18 @@ impl SalesApi {
             by,
         });
     }
+
+    /// A deal as the list shows it (amounts at the rate of the caller's day). The deal writes
+    /// do not answer it from their own transaction yet (deals.rs is being split meanwhile).
+    async fn deal_out(&self, req: &Request, id: u64) -> ApiResult<Json<DealRow>> {
+        let now = self.app.now();
+        Ok(Json(
+            read_as(&self.app, req, |rx, me| {
+                deals::get(rx, me, id, today_of(me, now))
+            })
+            .await?,
+        ))
+    }
 }
 
 #[OpenApi(prefix_path = "/api/v1")]
@@ -149,9 +137,10 @@ impl SalesApi {
     /// Currencies with the rate in force today and the base currency.
     #[oai(path = "/currencies", method = "get", tag = "Tag::Money")]
     async fn currencies(&self, req: &Request) -> ApiResult<Json<Currencies>> {
-        let me = principal(&self.app, req).await?.user;
-        let today = self.today(&me);
-        Ok(Json(self.app.store.read(|rx| money::list(rx, today))?))
+        let now = self.app.now();
+        Ok(Json(
+            read_as(&self.app, req, |rx, me| money::list(rx, today_of(me, now))).await?,
+        ))
     }
 
     /// Adds a currency (any ISO 4217 code).
@@ -161,21 +150,20 @@ impl SalesApi {
         req: &Request,
         body: Json<CurrencyInput>,
     ) -> ApiResult<Created<money::Currency>> {
-        let c = self
-            .write_as_me(req, move |tx, me| money::create(tx, me, body.0))
-            .await?;
+        let c = write_as(&self.app, req, move |tx, me| money::create(tx, me, body.0)).await?;
         Ok(Created::Created(Json(c)))
     }
 
     /// Chooses the base currency; rates entered against the old one keep converting.
     #[oai(path = "/currencies/base", method = "put", tag = "Tag::Money")]
     async fn set_base(&self, req: &Request, body: Json<BaseInput>) -> ApiResult<Json<Currencies>> {
-        let me = principal(&self.app, req).await?.user;
-        let today = self.today(&me);
-        let code = body.0.code;
-        self.write_as_me(req, move |tx, me| money::set_base(tx, me, &code))
-            .await?;
-        Ok(Json(self.app.store.read(|rx| money::list(rx, today))?))
+        let now = self.app.now();
+        Ok(Json(
+            write_as(&self.app, req, move |tx, me| {
+                money::set_base(tx, me, &body.code, today_of(me, now))
+            })
+            .await?,
+        ))
     }
 
     #[oai(path = "/currencies/:code", method = "put", tag = "Tag::Money")]
@@ -185,18 +173,18 @@ impl SalesApi {
         code: Path<String>,
         body: Json<CurrencyInput>,
     ) -> ApiResult<Json<money::Currency>> {
-        let c = self
-            .write_as_me(req, move |tx, me| money::update(tx, me, &code.0, body.0))
-            .await?;
+        let c = write_as(&self.app, req, move |tx, me| {
+            money::update(tx, me, &code.0, body.0)
+        })
+        .await?;
         Ok(Json(c))
     }
 
     /// The rate history of a currency, newest first.
     #[oai(path = "/currencies/:code/rates", method = "get", tag = "Tag::Money")]
     async fn rates(&self, req: &Request, code: Path<String>) -> ApiResult<Json<RateList>> {
-        principal(&self.app, req).await?;
         let code = code.0.to_uppercase();
-        let items = self.app.store.read(|rx| money::rates(rx, &code))?;
+        let items = read_as(&self.app, req, |rx, _| money::rates(rx, &code)).await?;
         Ok(Json(RateList { items }))
     }
 
@@ -208,9 +196,10 @@ impl SalesApi {
         code: Path<String>,
         body: Json<RateInput>,
     ) -> ApiResult<Created<Rate>> {
-        let r = self
-            .write_as_me(req, move |tx, me| money::set_rate(tx, me, &code.0, body.0))
-            .await?;
+        let r = write_as(&self.app, req, move |tx, me| {
+            money::set_rate(tx, me, &code.0, body.0)
+        })
+        .await?;
         Ok(Created::Created(Json(r)))
     }
 
@@ -225,7 +214,7 @@ impl SalesApi {
         code: Path<String>,
         date: Path<NaiveDate>,
     ) -> ApiResult<NoContent> {
-        self.write_as_me(req, move |tx, me| {
+        write_as(&self.app, req, move |tx, me| {
             money::delete_rate(tx, me, &code.0, date.0)
         })
         .await?;
@@ -235,9 +224,8 @@ impl SalesApi {
     /// Pipelines with their stages in order.
     #[oai(path = "/pipelines", method = "get", tag = "Tag::Pipelines")]
     async fn pipelines(&self, req: &Request) -> ApiResult<Json<PipelineList>> {
-        principal(&self.app, req).await?;
         Ok(Json(PipelineList {
-            items: self.app.store.read(pipelines::list)?,
+            items: read_as(&self.app, req, |rx, _| pipelines::list(rx)).await?,
         }))
     }
 
@@ -248,9 +236,10 @@ impl SalesApi {
         req: &Request,
         body: Json<PipelineInput>,
     ) -> ApiResult<Created<PipelineOut>> {
-        let p = self
-            .write_as_me(req, move |tx, me| pipelines::create(tx, me, body.0))
-            .await?;
+        let p = write_as(&self.app, req, move |tx, me| {
+            pipelines::create(tx, me, body.0)
+        })
+        .await?;
         Ok(Created::Created(Json(p)))
     }
 
@@ -262,16 +251,20 @@ impl SalesApi {
         body: Json<PipelineInput>,
     ) -> ApiResult<Json<PipelineOut>> {
         Ok(Json(
-            self.write_as_me(req, move |tx, me| pipelines::update(tx, me, id.0, body.0))
-                .await?,
+            write_as(&self.app, req, move |tx, me| {
+                pipelines::update(tx, me, id.0, body.0)
+            })
+            .await?,
         ))
     }
 
     /// Deletes a pipeline without deals (archive one that has deals).
     #[oai(path = "/pipelines/:id", method = "delete", tag = "Tag::Pipelines")]
     async fn delete_pipeline(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.write_as_me(req, move |tx, me| pipelines::delete(tx, me, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| {
+            pipelines::delete(tx, me, id.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
@@ -286,11 +279,10 @@ impl SalesApi {
         id: Path<u64>,
         body: Json<StageInput>,
     ) -> ApiResult<Created<Stage>> {
-        let s = self
-            .write_as_me(req, move |tx, me| {
-                pipelines::add_stage(tx, me, id.0, body.0)
-            })
-            .await?;
+        let s = write_as(&self.app, req, move |tx, me| {
+            pipelines::add_stage(tx, me, id.0, body.0)
+        })
+        .await?;
         Ok(Created::Created(Json(s)))
     }
 
@@ -307,7 +299,7 @@ impl SalesApi {
         body: Json<StageOrder>,
     ) -> ApiResult<Json<PipelineOut>> {
         Ok(Json(
-            self.write_as_me(req, move |tx, me| {
+            write_as(&self.app, req, move |tx, me| {
                 pipelines::reorder_stages(tx, me, id.0, &body.stage_ids)
             })
             .await?,
@@ -322,7 +314,7 @@ impl SalesApi {
         body: Json<StageInput>,
     ) -> ApiResult<Json<Stage>> {
         Ok(Json(
-            self.write_as_me(req, move |tx, me| {
+            write_as(&self.app, req, move |tx, me| {
                 pipelines::update_stage(tx, me, id.0, body.0)
             })
             .await?,
@@ -337,7 +329,7 @@ impl SalesApi {
         id: Path<u64>,
         move_to: Query<Option<u64>>,
     ) -> ApiResult<NoContent> {
-        self.write_as_me(req, move |tx, me| {
+        write_as(&self.app, req, move |tx, me| {
             pipelines::delete_stage(tx, me, id.0, move_to.0)
         })
         .await?;
@@ -346,9 +338,8 @@ impl SalesApi {
 
     #[oai(path = "/lead-statuses", method = "get", tag = "Tag::Pipelines")]
     async fn lead_statuses(&self, req: &Request) -> ApiResult<Json<LeadStatusList>> {
-        principal(&self.app, req).await?;
         Ok(Json(LeadStatusList {
-            items: self.app.store.read(pipelines::lead_statuses)?,
+            items: read_as(&self.app, req, |rx, _| pipelines::lead_statuses(rx)).await?,
         }))
     }
 
@@ -358,9 +349,10 @@ impl SalesApi {
         req: &Request,
         body: Json<LeadStatusInput>,
     ) -> ApiResult<Created<LeadStatus>> {
-        let s = self
-            .write_as_me(req, move |tx, me| pipelines::create_status(tx, me, body.0))
-            .await?;
+        let s = write_as(&self.app, req, move |tx, me| {
+            pipelines::create_status(tx, me, body.0)
+        })
+        .await?;
         Ok(Created::Created(Json(s)))
     }
 
@@ -370,11 +362,10 @@ impl SalesApi {
         req: &Request,
         body: Json<IdOrder>,
     ) -> ApiResult<Json<LeadStatusList>> {
-        let items = self
-            .write_as_me(req, move |tx, me| {
-                pipelines::reorder_statuses(tx, me, &body.ids)
-            })
-            .await?;
+        let items = write_as(&self.app, req, move |tx, me| {
+            pipelines::reorder_statuses(tx, me, &body.ids)
+        })
+        .await?;
         Ok(Json(LeadStatusList { items }))
     }
 
@@ -386,7 +377,7 @@ impl SalesApi {
         body: Json<LeadStatusInput>,
     ) -> ApiResult<Json<LeadStatus>> {
         Ok(Json(
-            self.write_as_me(req, move |tx, me| {
+            write_as(&self.app, req, move |tx, me| {
                 pipelines::update_status(tx, me, id.0, body.0)
             })
             .await?,
@@ -401,7 +392,7 @@ impl SalesApi {
         id: Path<u64>,
         move_to: Query<Option<u64>>,
     ) -> ApiResult<NoContent> {
-        self.write_as_me(req, move |tx, me| {
+        write_as(&self.app, req, move |tx, me| {
             pipelines::delete_status(tx, me, id.0, move_to.0)
         })
         .await?;
@@ -421,7 +412,6 @@ impl SalesApi {
         responsible_id: Query<Option<u64>>,
         source_id: Query<Option<u64>>,
     ) -> ApiResult<Json<LeadPage>> {
-        let me = principal(&self.app, req).await?.user;
         let f = leads::Filter {
             status_id: status_id.0,
             responsible_id: responsible_id.0,
@@ -436,16 +426,17 @@ impl SalesApi {
             LeadSort::Title => SortBy::Name,
             LeadSort::TitleDesc => SortBy::NameDesc,
         };
-        let page = self.app.store.read(|rx| {
+        let page = read_as(&self.app, req, |rx, me| {
             leads::list(
                 rx,
-                &me,
+                me,
                 &f,
                 sort,
                 cursor.0.as_deref(),
                 limit.0.unwrap_or(50) as usize,
             )
-        })?;
+        })
+        .await?;
         Ok(Json(LeadPage {
             items: page.items,
             next_cursor: page.next_cursor,
@@ -455,16 +446,15 @@ impl SalesApi {
 
     #[oai(path = "/leads", method = "post", tag = "Tag::Leads")]
     async fn create_lead(&self, req: &Request, body: Json<LeadInput>) -> ApiResult<Created<Lead>> {
-        let l = self
-            .write_as_me(req, move |tx, me| leads::create(tx, me, body.0))
-            .await?;
+        let l = write_as(&self.app, req, move |tx, me| leads::create(tx, me, body.0)).await?;
         Ok(Created::Created(Json(l)))
     }
 
     #[oai(path = "/leads/:id", method = "get", tag = "Tag::Leads")]
     async fn lead(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<Lead>> {
-        let me = principal(&self.app, req).await?.user;
-        Ok(Json(self.app.store.read(|rx| leads::get(rx, &me, id.0))?))
+        Ok(Json(
+            read_as(&self.app, req, |rx, me| leads::get(rx, me, id.0)).await?,
+        ))
     }
 
     #[oai(path = "/leads/:id", method = "put", tag = "Tag::Leads")]
@@ -475,33 +465,33 @@ impl SalesApi {
         body: Json<LeadInput>,
     ) -> ApiResult<Json<Lead>> {
         Ok(Json(
-            self.write_as_me(req, move |tx, me| leads::update(tx, me, id.0, body.0))
-                .await?,
+            write_as(&self.app, req, move |tx, me| {
+                leads::update(tx, me, id.0, body.0)
+            })
+            .await?,
         ))
     }
 
     #[oai(path = "/leads/:id", method = "delete", tag = "Tag::Leads")]
     async fn delete_lead(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        self.write_as_me(req, move |tx, me| leads::delete(tx, me, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| leads::delete(tx, me, id.0)).await?;
         Ok(NoContent::NoContent)
     }
 
     #[oai(path = "/leads/:id/history", method = "get", tag = "Tag::Leads")]
     async fn lead_history(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<HistoryList>> {
-        let me = principal(&self.app, req).await?.user;
-        history_out(&self.app, &me, TargetKind::Lead, id.0)
+        history_out(&self.app, req, TargetKind::Lead, id.0).await
     }
 
     /// Existing contacts and companies that look like the lead's (same phone, e-mail or name).
     #[oai(path = "/leads/:id/duplicates", method = "get", tag = "Tag::Leads")]
     async fn lead_duplicates(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<Duplicates>> {
-        let me = principal(&self.app, req).await?.user;
-        let index = self.app.index.clone();
+        let index = &*self.app.index;
         Ok(Json(
-            self.app
-                .store
-                .read(|rx| leads::duplicates(rx, &*index, &me, id.0))?,
+            read_as(&self.app, req, |rx, me| {
+                leads::duplicates(rx, index, me, id.0)
+            })
+            .await?,
         ))
     }
 
@@ -513,25 +503,14 @@ impl SalesApi {
         id: Path<u64>,
         body: Json<ConvertInput>,
     ) -> ApiResult<Json<ConvertResult>> {
-        let me = principal(&self.app, req).await?.user;
-        let by = me.id;
-        let c = self
-            .write_as_me(req, move |tx, me| leads::convert(tx, me, id.0, body.0))
-            .await?;
-        self.publish("created", &c.deal, None, by);
-        let today = self.today(&me);
-        let deal = self.app.store.read(|rx| {
-            Ok(deals::row(
-                &money::Converter::new(rx, today)?,
-                c.deal.clone(),
-            ))
-        })?;
-        Ok(Json(ConvertResult {
-            deal,
-            contact_id: c.contact_id,
-            company_id: c.company_id,
-            lead: c.lead,
-        }))
+        let now = self.app.now();
+        let (c, by) = write_as(&self.app, req, move |tx, me| {
+            let c = leads::convert_answer(tx, me, id.0, body.0, today_of(me, now))?;
+            Ok((c, me.id))
+        })
+        .await?;
+        self.publish("created", &c.deal.deal, None, by);
+        Ok(Json(c))
     }
 
     /// Deals across currencies with per-currency and base totals over the whole filtered set.
@@ -555,7 +534,6 @@ impl SalesApi {
         limit: Query<Option<u32>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<DealPage>> {
-        let me = principal(&self.app, req).await?.user;
         let f = DealFilter {
             pipeline_id: pipeline_id.0,
             stage_id: stage_id.0,
@@ -570,19 +548,22 @@ impl SalesApi {
             amount_max: amount_max.0,
             custom: cf_filters(req),
         };
-        let today = self.today(&me);
-        Ok(Json(self.app.store.read(|rx| {
-            deals::list(
-                rx,
-                &self.app.caches,
-                &me,
-                &f,
-                sort.0.unwrap_or_default(),
-                cursor.0.as_deref(),
-                limit.0.unwrap_or(50) as usize,
-                today,
-            )
-        })?))
+        let now = self.app.now();
+        Ok(Json(
+            read_as(&self.app, req, |rx, me| {
+                deals::list(
+                    rx,
+                    &self.app.caches,
+                    me,
+                    &f,
+                    sort.0.unwrap_or_default(),
+                    cursor.0.as_deref(),
+                    limit.0.unwrap_or(50) as usize,
+                    today_of(me, now),
+                )
+            })
+            .await?,
+        ))
     }
 
     #[oai(path = "/deals", method = "post", tag = "Tag::Deals")]
@@ -591,24 +572,17 @@ impl SalesApi {
         req: &Request,
         body: Json<DealInput>,
     ) -> ApiResult<Created<DealRow>> {
-        let me = principal(&self.app, req).await?.user;
-        let d = self
-            .write_as_me(req, move |tx, me| deals::create(tx, me, body.0))
-            .await?;
-        self.publish("created", &d, None, me.id);
-        let today = self.today(&me);
-        Ok(Created::Created(Json(
-            self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?,
-        )))
+        let (d, by) = write_as(&self.app, req, move |tx, me| {
+            Ok((deals::create(tx, me, body.0)?, me.id))
+        })
+        .await?;
+        self.publish("created", &d, None, by);
+        Ok(Created::Created(self.deal_out(req, d.id).await?))
     }
 
     #[oai(path = "/deals/:id", method = "get", tag = "Tag::Deals")]
     async fn deal(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<DealRow>> {
-        let me = principal(&self.app, req).await?.user;
-        let today = self.today(&me);
-        Ok(Json(
-            self.app.store.read(|rx| deals::get(rx, &me, id.0, today))?,
-        ))
+        self.deal_out(req, id.0).await
     }
 
     /// Replaces every field of a deal (a stage change here is a move like any other).
@@ -619,29 +593,26 @@ impl SalesApi {
         id: Path<u64>,
         body: Json<DealInput>,
     ) -> ApiResult<Json<DealRow>> {
-        let me = principal(&self.app, req).await?.user;
-        let (d, from) = self
-            .write_as_me(req, move |tx, me| deals::update(tx, me, id.0, body.0))
-            .await?;
+        let ((d, from), by) = write_as(&self.app, req, move |tx, me| {
+            Ok((deals::update(tx, me, id.0, body.0)?, me.id))
+        })
+        .await?;
         self.publish(
             if from.is_some() { "moved" } else { "updated" },
             &d,
             from,
-            me.id,
+            by,
         );
-        let today = self.today(&me);
-        Ok(Json(
-            self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?,
-        ))
+        self.deal_out(req, d.id).await
     }
 
     #[oai(path = "/deals/:id", method = "delete", tag = "Tag::Deals")]
     async fn delete_deal(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = principal(&self.app, req).await?.user;
-        let d = self
-            .write_as_me(req, move |tx, me| deals::delete(tx, me, id.0))
-            .await?;
-        self.publish("deleted", &d, None, me.id);
+        let (d, by) = write_as(&self.app, req, move |tx, me| {
+            Ok((deals::delete(tx, me, id.0)?, me.id))
+        })
+        .await?;
+        self.publish("deleted", &d, None, by);
         Ok(NoContent::NoContent)
     }
 
@@ -653,34 +624,31 @@ impl SalesApi {
         id: Path<u64>,
         body: Json<MoveInput>,
     ) -> ApiResult<Json<DealRow>> {
-        let me = principal(&self.app, req).await?.user;
         let stage = body.stage_id;
-        let (d, from) = self
-            .write_as_me(req, move |tx, me| deals::move_to_stage(tx, me, id.0, stage))
-            .await?;
+        let ((d, from), by) = write_as(&self.app, req, move |tx, me| {
+            Ok((deals::move_to_stage(tx, me, id.0, stage)?, me.id))
+        })
+        .await?;
         if from != d.stage_id {
-            self.publish("moved", &d, Some(from), me.id);
+            self.publish("moved", &d, Some(from), by);
         }
-        let today = self.today(&me);
-        Ok(Json(
-            self.app.store.read(|rx| deals::get(rx, &me, d.id, today))?,
-        ))
+        self.deal_out(req, d.id).await
     }
 
     #[oai(path = "/deals/:id/history", method = "get", tag = "Tag::Deals")]
     async fn deal_history(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<HistoryList>> {
-        let me = principal(&self.app, req).await?.user;
-        history_out(&self.app, &me, TargetKind::Deal, id.0)
+        history_out(&self.app, req, TargetKind::Deal, id.0).await
     }
 
     /// The stages the deal went through, with the time spent in each.
     #[oai(path = "/deals/:id/stages", method = "get", tag = "Tag::Deals")]
     async fn deal_stages(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<StageLog>> {
-        let me = principal(&self.app, req).await?.user;
-        policy::allow(&me, policy::Permission::ReadCrm)?;
         let now = self.app.now();
         Ok(Json(StageLog {
-            items: self.app.store.read(|rx| deals::stage_log(rx, id.0, now))?,
+            items: read_as(&self.app, req, |rx, me| {
+                crm::deal_stage_log(rx, me, id.0, now)
+            })
+            .await?,
         }))
     }
 
@@ -695,7 +663,6 @@ impl SalesApi {
         company_id: Query<Option<u64>>,
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<Board>> {
-        let me = principal(&self.app, req).await?.user;
         let f = DealFilter {
             responsible_id: responsible_id.0,
             mine: mine.0.unwrap_or(false),
@@ -703,18 +670,21 @@ impl SalesApi {
             custom: cf_filters(req),
             ..DealFilter::default()
         };
-        let today = self.today(&me);
-        Ok(Json(self.app.store.read(|rx| {
-            deals::board(
-                rx,
-                &self.app.caches,
-                &me,
-                id.0,
-                &f,
-                limit.0.unwrap_or(50) as usize,
-                today,
-            )
-        })?))
+        let now = self.app.now();
+        Ok(Json(
+            read_as(&self.app, req, |rx, me| {
+                deals::board(
+                    rx,
+                    &self.app.caches,
+                    me,
+                    id.0,
+                    &f,
+                    limit.0.unwrap_or(50) as usize,
+                    today_of(me, now),
+                )
+            })
+            .await?,
+        ))
     }
 
     /// Live events for open browsers (Server-Sent Events): `deal` (a deal moved, was created,
@@ -724,7 +694,7 @@ impl SalesApi {
         &self,
         req: &Request,
     ) -> ApiResult<EventStream<futures_util::stream::BoxStream<'static, Live>>> {
-        principal(&self.app, req).await?;
+        caller(&self.app, req).await?;
         let rx = self.app.events.subscribe();
         let stream = futures_util::stream::unfold(rx, |mut rx| async move {
             loop {

@@ -1,6 +1,7 @@
 //! Moving data in and out: backup archives, restore, scheduled backups (and later import,
 //! export and documents). See README "Backup and restore" for the admin's view.
 
+pub mod admin;
 pub mod archive;
 pub mod backups;
 pub mod cli;

@@ -6,7 +6,7 @@ use poem_openapi::{Enum, Object};
 use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
-use super::{Target, check_link, titled};
+use super::{Reader, Target, check_link, titled};
 use crate::{
     access::{
         User,
@@ -178,10 +178,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: ActivityInput) -> Result<Activit
         )?;
     }
     let now = tx.now;
-    Ok(Activity {
-        overdue: a.is_overdue(now),
-        ..a
-    })
+    fill(tx, a, now)
 }
 
 impl Activity {
@@ -209,8 +206,8 @@ fn save(tx: &mut Tx, old: &Activity, mut new: Activity) -> Result<Activity> {
     } else {
         new = old.clone();
     }
-    new.overdue = new.is_overdue(tx.now);
-    Ok(new)
+    let now = tx.now;
+    fill(tx, new, now)
 }
 
 pub fn update(tx: &mut Tx, actor: &User, id: u64, input: ActivityInput) -> Result<Activity> {
@@ -259,7 +256,8 @@ pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
     tx.delete(&old)
 }
 
-pub fn fill(rx: &ReadTransaction, mut a: Activity, now: DateTime<Utc>) -> Result<Activity> {
+/// The activity as the API shows it (from a snapshot, or from the write that changed it).
+pub fn fill(rx: &impl Reader, mut a: Activity, now: DateTime<Utc>) -> Result<Activity> {
     a.overdue = a.is_overdue(now);
     a.link = titled(rx, a.link)?;
     Ok(a)

@@ -8,7 +8,7 @@ use redb::ReadTransaction;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Target, TargetKind, check_link, check_users,
+    Reader, Target, TargetKind, check_link, check_users,
     notify::{self, NotificationType},
     str_of, titled,
 };
@@ -201,7 +201,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: EventInput) -> Result<CalEvent> 
     let invited: Vec<u64> = e.attendees.iter().map(|a| a.user_id).collect();
     invite(tx, actor, &e, &invited)?;
     tx.signal("calendar", e.people());
-    Ok(e)
+    fill(tx, e)
 }
 
 fn editable(tx: &Tx, actor: &User, id: u64, action: Action) -> Result<CalEvent> {
@@ -255,7 +255,7 @@ pub fn update(tx: &mut Tx, actor: &User, id: u64, input: EventInput) -> Result<C
         people.extend(old.people());
         tx.signal("calendar", people);
     }
-    Ok(new)
+    fill(tx, new)
 }
 
 pub fn delete(tx: &mut Tx, actor: &User, id: u64) -> Result<()> {
@@ -296,10 +296,11 @@ pub fn respond(tx: &mut Tx, actor: &User, id: u64, response: Response) -> Result
         )?;
         tx.signal("calendar", new.people());
     }
-    Ok(new)
+    fill(tx, new)
 }
 
-pub fn fill(rx: &ReadTransaction, mut e: CalEvent) -> Result<CalEvent> {
+/// The event as the API shows it (from a snapshot, or from the write that changed it).
+pub fn fill(rx: &impl Reader, mut e: CalEvent) -> Result<CalEvent> {
     e.link = e.link.map(|l| titled(rx, l)).transpose()?;
     e.comment_count = super::comments::count(rx, &Target::new(TargetKind::Event, e.id))?;
     Ok(e)

@@ -19,7 +19,7 @@ use crate::{
         policy::{Action, Entity, Facts, Grants},
     },
     error::{Error, Problems, Result},
-    store::{self, IndexKey, Kind, Record, Tx, tables},
+    store::{IndexKey, Kind, Record, Tx, tables},
     validate,
 };
 
@@ -231,10 +231,10 @@ fn signal_target(tx: &mut Tx, t: &Target) {
     }
 }
 
-fn load(rx: &ReadTransaction, target: &Target) -> Result<Vec<Comment>> {
+fn load(rx: &impl Reader, target: &Target) -> Result<Vec<Comment>> {
     let mut out = Vec::new();
-    for id in store::ids_by_str(rx, tables::COMMENT_BY_TARGET, &target.key())? {
-        if let Some(c) = store::get::<Comment>(rx, id)? {
+    for id in rx.ids_by_str(tables::COMMENT_BY_TARGET, &target.key())? {
+        if let Some(c) = rx.rec::<Comment>(id)? {
             out.push(c);
         }
     }
@@ -258,6 +258,6 @@ pub fn list(rx: &ReadTransaction, actor: &User, target: &Target) -> Result<Vec<C
 }
 
 /// Comments on a record that are not deleted.
-pub fn count(rx: &ReadTransaction, target: &Target) -> Result<u64> {
+pub fn count(rx: &impl Reader, target: &Target) -> Result<u64> {
     Ok(load(rx, target)?.iter().filter(|c| !c.deleted).count() as u64)
 }

@@ -317,11 +317,9 @@ pub fn list(
 }
 
 /// Fills the names a reader needs and the sentence in the reader's language.
-pub fn fill(rx: &ReadTransaction, item: &mut FeedItem, lang: Language) -> Result<()> {
+pub fn fill(rx: &impl Reader, item: &mut FeedItem, lang: Language) -> Result<()> {
     if let Some(a) = item.actor_id {
-        item.actor_name = store::get::<User>(rx, a)?
-            .map(|u| u.name)
-            .unwrap_or_default();
+        item.actor_name = rx.rec::<User>(a)?.map(|u| u.name).unwrap_or_default();
     }
     item.target = item.target.take().map(|t| titled(rx, t)).transpose()?;
     if item.kind == FeedType::Post {
@@ -397,6 +395,9 @@ pub fn post(tx: &mut Tx, actor: &User, input: PostInput) -> Result<FeedItem> {
         &body,
         &[],
     )?;
+    // Answered as its author reads it, from the same transaction.
+    let mut item = item;
+    fill(tx, &mut item, actor.language)?;
     Ok(item)
 }
 

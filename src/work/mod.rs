@@ -85,17 +85,37 @@ impl Target {
 /// and naming rules are written once for both (and the policy can read the department tree).
 pub trait Reader: departments::Source {
     fn rec<R: Record>(&self, id: u64) -> Result<Option<R>>;
+    /// The ids a text-keyed index holds under `key`.
+    fn ids_by_str(
+        &self,
+        def: redb::MultimapTableDefinition<'static, &'static str, u64>,
+        key: &str,
+    ) -> Result<Vec<u64>>;
 }
 
 impl Reader for ReadTransaction {
     fn rec<R: Record>(&self, id: u64) -> Result<Option<R>> {
         store::get::<R>(self, id)
     }
+    fn ids_by_str(
+        &self,
+        def: redb::MultimapTableDefinition<'static, &'static str, u64>,
+        key: &str,
+    ) -> Result<Vec<u64>> {
+        store::ids_by_str(self, def, key)
+    }
 }
 
 impl Reader for Tx {
     fn rec<R: Record>(&self, id: u64) -> Result<Option<R>> {
         self.get::<R>(id)
+    }
+    fn ids_by_str(
+        &self,
+        def: redb::MultimapTableDefinition<'static, &'static str, u64>,
+        key: &str,
+    ) -> Result<Vec<u64>> {
+        Tx::ids_by_str(self, def, key)
     }
 }
 

@@ -103,19 +103,43 @@ pub fn unread(rx: &ReadTransaction, user: u64) -> Result<u64> {
     Ok(store::ids_by(rx, tables::NOTIFICATION_UNREAD, user)?.len() as u64)
 }
 
-/// The user's notifications, newest first.
+/// One page of a user's notifications, newest first, and how many are unread in all.
+#[derive(Debug, Clone, Object)]
+pub struct NotificationList {
+    pub items: Vec<Notification>,
+    pub unread: u64,
+    /// Pass as `cursor` for older notifications; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// The user's notifications, newest first, one page at a time: at most `limit`, older than
+/// the `cursor` of the previous page (a keyset cursor: the id the previous page ended at).
 pub fn list(
     rx: &ReadTransaction,
     user: &User,
     only_unread: bool,
+    cursor: Option<&str>,
     limit: usize,
-) -> Result<Vec<Notification>> {
+) -> Result<NotificationList> {
+    let limit = limit.max(1);
+    let upper = match crate::cursor::decode_id(cursor)? {
+        None => u64::MAX,
+        Some(0) => {
+            return Ok(NotificationList {
+                items: Vec::new(),
+                unread: unread(rx, user.id)?,
+                next_cursor: None,
+            });
+        }
+        Some(after) => after - 1,
+    };
     let t = rx
         .open_table(tables::NOTIFICATION_BY_USER)
         .ctx("open notification index")?;
     let from = user_key(user.id, 0);
-    let to = user_key(user.id, u64::MAX);
-    let mut out = Vec::new();
+    let to = user_key(user.id, upper);
+    let mut items: Vec<Notification> = Vec::new();
+    let mut more = false;
     for row in t
         .range::<&[u8]>(from.as_slice()..=to.as_slice())
         .ctx("read notifications")?
@@ -127,14 +151,25 @@ pub fn list(
             if only_unread && n.read {
                 continue;
             }
-            n.target = n.target.map(|t| titled(rx, t)).transpose()?;
-            out.push(n);
-            if out.len() >= limit {
+            if items.len() == limit {
+                // One more beyond the page: there is a next page.
+                more = true;
                 break;
             }
+            n.target = n.target.map(|t| titled(rx, t)).transpose()?;
+            items.push(n);
         }
     }
-    Ok(out)
+    let next_cursor = if more {
+        items.last().map(|n| crate::cursor::encode_id(n.id))
+    } else {
+        None
+    };
+    Ok(NotificationList {
+        items,
+        unread: unread(rx, user.id)?,
+        next_cursor,
+    })
 }
 
 pub fn mark_read(tx: &mut Tx, user: &User, id: u64) -> Result<()> {

@@ -349,7 +349,7 @@ pub fn create(tx: &mut Tx, actor: &User, input: TaskInput) -> Result<Task> {
         )?;
     }
     after_change(tx, None, &task)?;
-    Ok(out(tx, task))
+    out(tx, task)
 }
 
 /// Loads a task the actor sees (404 otherwise) and may do `action` to (403 otherwise).
@@ -361,9 +361,9 @@ fn load_for(tx: &Tx, actor: &User, id: u64, action: Action) -> Result<Task> {
     Ok(t)
 }
 
-fn out(tx: &Tx, mut t: Task) -> Task {
-    t.overdue = t.is_overdue(tx.now);
-    t
+/// What every change answers: the task filled from the same transaction.
+fn out(tx: &Tx, t: Task) -> Result<Task> {
+    fill(tx, t, tx.now)
 }
 
 /// Saves a changed task (history, indexes, signals, reminders).
@@ -374,9 +374,9 @@ fn save(tx: &mut Tx, old: &Task, mut new: Task) -> Result<Task> {
     new.updated_at = tx.now;
     if tx.update(old, &new)? {
         after_change(tx, Some(old), &new)?;
-        Ok(out(tx, new))
+        out(tx, new)
     } else {
-        Ok(out(tx, old.clone()))
+        out(tx, old.clone())
     }
 }
 
@@ -448,7 +448,7 @@ pub fn delegate(tx: &mut Tx, actor: &User, id: u64, to: u64) -> Result<Task> {
 pub fn set_status(tx: &mut Tx, actor: &User, id: u64, status: TaskStatus) -> Result<Task> {
     let old = load_for(tx, actor, id, Action::Work)?;
     if old.status == status {
-        return Ok(out(tx, old));
+        return out(tx, old);
     }
     let new = Task {
         status,
@@ -620,7 +620,9 @@ pub fn get(rx: &ReadTransaction, actor: &User, id: u64, now: DateTime<Utc>) -> R
     fill(rx, t, now)
 }
 
-pub fn fill(rx: &ReadTransaction, mut t: Task, now: DateTime<Utc>) -> Result<Task> {
+/// The task as the API shows it: overdue or not, the linked record's name, the comment count
+/// (from a snapshot, or from the write that changed it).
+pub fn fill(rx: &impl Reader, mut t: Task, now: DateTime<Utc>) -> Result<Task> {
     t.overdue = t.is_overdue(now);
     t.link = t.link.map(|l| titled(rx, l)).transpose()?;
     t.comment_count = super::comments::count(rx, &Target::new(TargetKind::Task, t.id))?;

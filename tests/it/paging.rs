@@ -114,3 +114,60 @@ fn tasks_activities_and_the_feed_page_by_cursor() {
         assert_eq!(field_names(&v), ["cursor"], "{path}: {v}");
     }
 }
+
+#[test]
+fn notifications_page_by_cursor() {
+    let (s, admin) = Server::with_admin();
+    let (petro_id, petro) = s.user(&admin, "petro");
+    // Each task given to Petro is one notification for him.
+    let give = |title: String| {
+        admin.create(
+            "/api/v1/tasks",
+            json!({"title": title, "responsible_id": petro_id}),
+        );
+    };
+    for i in 0..5 {
+        give(format!("Task {i}"));
+    }
+    let all = petro.ok("/api/v1/notifications?limit=500");
+    let all_ids = ids(&all);
+    assert_eq!(all_ids.len(), 5, "{all}");
+    assert!(all["next_cursor"].is_null(), "one page holds all: {all}");
+    let mut newest_first = all_ids.clone();
+    newest_first.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(all_ids, newest_first, "newest first");
+    assert_eq!(
+        walk(&petro, "/api/v1/notifications?unread=false", 2),
+        all_ids
+    );
+
+    // A page ends where it ended, even when newer notifications arrive meanwhile; and every
+    // page tells the unread count of all of them.
+    let first = petro.ok("/api/v1/notifications?limit=2");
+    assert_eq!(ids(&first), all_ids[..2]);
+    assert_eq!(first["unread"], 5);
+    give("Later".into());
+    let c = urlencode(first["next_cursor"].as_str().unwrap());
+    let second = petro.ok(&format!("/api/v1/notifications?limit=2&cursor={c}"));
+    assert_eq!(ids(&second), all_ids[2..4]);
+    assert_eq!(second["unread"], 6);
+    let c = urlencode(second["next_cursor"].as_str().unwrap());
+    let last = petro.ok(&format!("/api/v1/notifications?limit=2&cursor={c}"));
+    assert_eq!(ids(&last), all_ids[4..]);
+    assert!(last["next_cursor"].is_null(), "{last}");
+
+    // Only unread ones page the same way, skipping the read ones.
+    let (st, _) = petro.post(
+        &format!("/api/v1/notifications/{}/read", all_ids[1]),
+        json!({}),
+    );
+    assert!(st.is_success(), "{st}");
+    let unread = walk(&petro, "/api/v1/notifications?unread=true", 2);
+    assert_eq!(unread.len(), 5, "{unread:?}");
+    assert!(!unread.contains(&all_ids[1]));
+
+    // A cursor that is not one is a 422 naming the field.
+    let (st, v) = petro.get("/api/v1/notifications?cursor=%25%25");
+    assert_eq!(st, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(field_names(&v), ["cursor"], "{v}");
+}

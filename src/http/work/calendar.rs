@@ -11,7 +11,7 @@ use poem_openapi::{
 use super::work_api;
 use crate::{
     http::{
-        common::{Created, NoContent, Tag},
+        common::{Created, NoContent, Tag, read_as, write_as},
         problem::ApiResult,
     },
     work::{
@@ -66,15 +66,13 @@ impl CalendarApi {
         to: Query<Option<DateTime<Utc>>>,
         user_id: Query<Option<u64>>,
     ) -> ApiResult<Json<CalendarView>> {
-        let me = self.me(req).await?;
         let now = self.app.now();
         let from = from.0.unwrap_or(now - Duration::days(31));
         let to = to.0.unwrap_or(now + Duration::days(31));
-        let user = user_id.0.unwrap_or(me.id);
-        let items = self
-            .app
-            .store
-            .read(|rx| calendar::view(rx, &me, user, from, to))?;
+        let items = read_as(&self.app, req, |rx, me| {
+            calendar::view(rx, me, user_id.0.unwrap_or(me.id), from, to)
+        })
+        .await?;
         Ok(Json(CalendarView { items }))
     }
 
@@ -85,20 +83,17 @@ impl CalendarApi {
         req: &Request,
         body: Json<EventInput>,
     ) -> ApiResult<Created<CalEvent>> {
-        let me = self.me(req).await?;
-        let e = self
-            .write(&me, move |tx, u| calendar::create(tx, u, body.0))
-            .await?;
-        Ok(Created::Created(Json(
-            self.app.store.read(|rx| calendar::fill(rx, e))?,
-        )))
+        let e = write_as(&self.app, req, move |tx, me| {
+            calendar::create(tx, me, body.0)
+        })
+        .await?;
+        Ok(Created::Created(Json(e)))
     }
 
     #[oai(path = "/calendar/events/:id", method = "get", tag = "Tag::Calendar")]
     async fn event(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<CalEvent>> {
-        let me = self.me(req).await?;
         Ok(Json(
-            self.app.store.read(|rx| calendar::get(rx, &me, id.0))?,
+            read_as(&self.app, req, |rx, me| calendar::get(rx, me, id.0)).await?,
         ))
     }
 
@@ -110,11 +105,11 @@ impl CalendarApi {
         id: Path<u64>,
         body: Json<EventInput>,
     ) -> ApiResult<Json<CalEvent>> {
-        let me = self.me(req).await?;
-        let e = self
-            .write(&me, move |tx, u| calendar::update(tx, u, id.0, body.0))
-            .await?;
-        Ok(Json(self.app.store.read(|rx| calendar::fill(rx, e))?))
+        let e = write_as(&self.app, req, move |tx, me| {
+            calendar::update(tx, me, id.0, body.0)
+        })
+        .await?;
+        Ok(Json(e))
     }
 
     #[oai(
@@ -123,9 +118,7 @@ impl CalendarApi {
         tag = "Tag::Calendar"
     )]
     async fn delete_event(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = self.me(req).await?;
-        self.write(&me, move |tx, u| calendar::delete(tx, u, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| calendar::delete(tx, me, id.0)).await?;
         Ok(NoContent::NoContent)
     }
 
@@ -141,28 +134,24 @@ impl CalendarApi {
         id: Path<u64>,
         body: Json<RespondInput>,
     ) -> ApiResult<Json<CalEvent>> {
-        let me = self.me(req).await?;
-        let e = self
-            .write(&me, move |tx, u| {
-                calendar::respond(tx, u, id.0, body.response)
-            })
-            .await?;
-        Ok(Json(self.app.store.read(|rx| calendar::fill(rx, e))?))
+        let e = write_as(&self.app, req, move |tx, me| {
+            calendar::respond(tx, me, id.0, body.response)
+        })
+        .await?;
+        Ok(Json(e))
     }
 
     /// My iCalendar feed URL (created on first call).
     #[oai(path = "/calendar/feed", method = "get", tag = "Tag::Calendar")]
     async fn calendar_feed(&self, req: &Request) -> ApiResult<Json<FeedUrl>> {
-        let me = self.me(req).await?;
-        let url = self.write(&me, ical::feed).await?;
+        let url = write_as(&self.app, req, ical::feed).await?;
         Ok(Json(FeedUrl { url }))
     }
 
     /// A new feed URL; the old one stops working.
     #[oai(path = "/calendar/feed/reset", method = "post", tag = "Tag::Calendar")]
     async fn reset_calendar_feed(&self, req: &Request) -> ApiResult<Json<FeedUrl>> {
-        let me = self.me(req).await?;
-        let url = self.write(&me, ical::reset).await?;
+        let url = write_as(&self.app, req, ical::reset).await?;
         Ok(Json(FeedUrl { url }))
     }
 
@@ -180,8 +169,7 @@ impl CalendarApi {
     /// The SMTP settings (admins); the password is never returned.
     #[oai(path = "/settings/mail", method = "get", tag = "Tag::Mail")]
     async fn mail_settings(&self, req: &Request) -> ApiResult<Json<MailSettingsOut>> {
-        let me = self.me(req).await?;
-        Ok(Json(self.app.store.read(|rx| mail::get(rx, &me))?))
+        Ok(Json(read_as(&self.app, req, mail::get).await?))
     }
 
     /// Saves the SMTP settings (admins); `password: null` keeps the stored one.
@@ -191,18 +179,14 @@ impl CalendarApi {
         req: &Request,
         body: Json<MailSettingsInput>,
     ) -> ApiResult<Json<MailSettingsOut>> {
-        let me = self.me(req).await?;
-        let s = self
-            .write(&me, move |tx, u| mail::put(tx, u, body.0))
-            .await?;
+        let s = write_as(&self.app, req, move |tx, me| mail::put(tx, me, body.0)).await?;
         Ok(Json(s))
     }
 
     /// Sends a test e-mail with the stored settings and reports the mail server's answer.
     #[oai(path = "/settings/mail/test", method = "post", tag = "Tag::Mail")]
     async fn test_mail(&self, req: &Request, body: Json<TestMail>) -> ApiResult<NoContent> {
-        let me = self.me(req).await?;
-        let settings = self.app.store.read(|rx| mail::stored_for_test(rx, &me))?;
+        let settings = read_as(&self.app, req, mail::stored_for_test).await?;
         mail::send_test(&settings, body.to.trim()).await?;
         Ok(NoContent::NoContent)
     }

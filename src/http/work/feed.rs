@@ -11,15 +11,16 @@ use poem_openapi::{
 use super::{bad, target_of, work_api};
 use crate::{
     http::{
-        common::{Created, NoContent, Tag},
+        common::{Created, NoContent, Tag, read_as, write_as},
         problem::ApiResult,
     },
     work::{
-        Comment, FeedItem, Notification, Reminder, TargetKind,
+        Comment, FeedItem, Reminder, TargetKind,
         agenda::{self, Agenda, Counters, Periods, WorkCount},
         comments::{self, CommentEdit, CommentInput},
         feed::{self, FeedType, PostInput},
-        notify, reminders,
+        notify::{self, NotificationList},
+        reminders,
         reminders::ReminderInput,
         timeline::{self, TimelineItem},
     },
@@ -51,12 +52,6 @@ pub struct WorkCounts {
 }
 
 #[derive(Object)]
-pub struct NotificationList {
-    pub items: Vec<Notification>,
-    pub unread: u64,
-}
-
-#[derive(Object)]
 pub struct ReminderList {
     pub items: Vec<Reminder>,
 }
@@ -75,10 +70,9 @@ impl FeedApi {
         target_kind: Query<String>,
         target_id: Query<u64>,
     ) -> ApiResult<Json<CommentList>> {
-        let me = self.me(req).await?;
         let t = target_of(Some(&target_kind.0), Some(target_id.0))?
             .ok_or_else(|| bad("target_kind", "is required"))?;
-        let items = self.app.store.read(|rx| comments::list(rx, &me, &t))?;
+        let items = read_as(&self.app, req, |rx, me| comments::list(rx, me, &t)).await?;
         Ok(Json(CommentList { items }))
     }
 
@@ -89,10 +83,10 @@ impl FeedApi {
         req: &Request,
         body: Json<CommentInput>,
     ) -> ApiResult<Created<Comment>> {
-        let me = self.me(req).await?;
-        let c = self
-            .write(&me, move |tx, u| comments::create(tx, u, body.0))
-            .await?;
+        let c = write_as(&self.app, req, move |tx, me| {
+            comments::create(tx, me, body.0)
+        })
+        .await?;
         Ok(Created::Created(Json(c)))
     }
 
@@ -104,20 +98,17 @@ impl FeedApi {
         id: Path<u64>,
         body: Json<CommentEdit>,
     ) -> ApiResult<Json<Comment>> {
-        let me = self.me(req).await?;
-        let c = self
-            .write(&me, move |tx, u| comments::edit(tx, u, id.0, body.0))
-            .await?;
+        let c = write_as(&self.app, req, move |tx, me| {
+            comments::edit(tx, me, id.0, body.0)
+        })
+        .await?;
         Ok(Json(c))
     }
 
     /// Deletes a comment's text (author or admin) and returns the trace left behind.
     #[oai(path = "/comments/:id", method = "delete", tag = "Tag::Feed")]
     async fn delete_comment(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<Comment>> {
-        let me = self.me(req).await?;
-        let c = self
-            .write(&me, move |tx, u| comments::delete(tx, u, id.0))
-            .await?;
+        let c = write_as(&self.app, req, move |tx, me| comments::delete(tx, me, id.0)).await?;
         Ok(Json(c))
     }
 
@@ -129,13 +120,9 @@ impl FeedApi {
         kind: Path<String>,
         id: Path<u64>,
     ) -> ApiResult<Json<Timeline>> {
-        let me = self.me(req).await?;
         let t = target_of(Some(&kind.0), Some(id.0))?.ok_or_else(|| bad("kind", "is required"))?;
         let now = self.app.now();
-        let items = self
-            .app
-            .store
-            .read(|rx| timeline::timeline(rx, &me, &t, now))?;
+        let items = read_as(&self.app, req, |rx, me| timeline::timeline(rx, me, &t, now)).await?;
         Ok(Json(Timeline { items }))
     }
 
@@ -154,7 +141,6 @@ impl FeedApi {
         limit: Query<Option<u32>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<FeedPage>> {
-        let me = self.me(req).await?;
         let mut types = Vec::new();
         for t in kind.0.as_deref().unwrap_or("").split(',') {
             let t = t.trim();
@@ -169,7 +155,8 @@ impl FeedApi {
             before: crate::cursor::decode_id(cursor.0.as_deref())?.or(before.0),
         };
         let limit = limit.0.unwrap_or(30).clamp(1, 200) as usize;
-        let (items, next_before) = self.app.store.read(|rx| feed::list(rx, &me, &f, limit))?;
+        let (items, next_before) =
+            read_as(&self.app, req, |rx, me| feed::list(rx, me, &f, limit)).await?;
         Ok(Json(FeedPage {
             items,
             next_cursor: next_before.map(crate::cursor::encode_id),
@@ -184,20 +171,17 @@ impl FeedApi {
         req: &Request,
         body: Json<PostInput>,
     ) -> ApiResult<Created<FeedItem>> {
-        let me = self.me(req).await?;
-        let item = self
-            .write(&me, move |tx, u| feed::post(tx, u, body.0))
-            .await?;
-        let item = self.app.store.read(|rx| feed::get(rx, &me, item.id))?;
+        let item = write_as(&self.app, req, move |tx, me| feed::post(tx, me, body.0)).await?;
         Ok(Created::Created(Json(item)))
     }
 
     /// Deletes a post (author or admin).
     #[oai(path = "/feed/posts/:id", method = "delete", tag = "Tag::Feed")]
     async fn delete_post(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = self.me(req).await?;
-        self.write(&me, move |tx, u| feed::delete_post(tx, u, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| {
+            feed::delete_post(tx, me, id.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
@@ -206,24 +190,24 @@ impl FeedApi {
     /// My open tasks and planned activities by when they are due, in my time zone.
     #[oai(path = "/my/agenda", method = "get", tag = "Tag::My")]
     async fn agenda(&self, req: &Request, user_id: Query<Option<u64>>) -> ApiResult<Json<Agenda>> {
-        let me = self.me(req).await?;
         let now = self.app.now();
         Ok(Json(
-            self.app
-                .store
-                .read(|rx| agenda::agenda_of(rx, &me, user_id.0, now))?,
+            read_as(&self.app, req, |rx, me| {
+                agenda::agenda_of(rx, me, user_id.0, now)
+            })
+            .await?,
         ))
     }
 
     /// Overdue and today's counts for the navigation, and unread notifications.
     #[oai(path = "/my/counters", method = "get", tag = "Tag::My")]
     async fn counters(&self, req: &Request) -> ApiResult<Json<Counters>> {
-        let me = self.me(req).await?;
-        let periods = Periods::for_user(&me, self.app.now());
+        let now = self.app.now();
         Ok(Json(
-            self.app
-                .store
-                .read(|rx| agenda::counters(rx, &me, &periods))?,
+            read_as(&self.app, req, |rx, me| {
+                agenda::counters(rx, me, &Periods::for_user(me, now))
+            })
+            .await?,
         ))
     }
 
@@ -235,7 +219,6 @@ impl FeedApi {
         kind: Query<String>,
         ids: Query<String>,
     ) -> ApiResult<Json<WorkCounts>> {
-        let me = self.me(req).await?;
         let kind = TargetKind::parse(&kind.0)
             .ok_or_else(|| bad("kind", "company, contact, lead or deal"))?;
         let mut list = Vec::new();
@@ -246,44 +229,44 @@ impl FeedApi {
             );
         }
         let now = self.app.now();
-        let items = self
-            .app
-            .store
-            .read(|rx| agenda::counts(rx, &me, kind, &list, now))?;
+        let items = read_as(&self.app, req, |rx, me| {
+            agenda::counts(rx, me, kind, &list, now)
+        })
+        .await?;
         Ok(Json(WorkCounts { items }))
     }
 
-    /// My notifications, newest first, with the unread count.
+    /// My notifications, newest first, one page at a time, with the unread count.
     #[oai(path = "/notifications", method = "get", tag = "Tag::My")]
     async fn notifications(
         &self,
         req: &Request,
         unread: Query<Option<bool>>,
         limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
     ) -> ApiResult<Json<NotificationList>> {
-        let me = self.me(req).await?;
         let limit = limit.0.unwrap_or(50).clamp(1, 500) as usize;
-        let (items, unread) = self.app.store.read(|rx| {
-            Ok((
-                notify::list(rx, &me, unread.0.unwrap_or(false), limit)?,
-                notify::unread(rx, me.id)?,
-            ))
-        })?;
-        Ok(Json(NotificationList { items, unread }))
+        let only_unread = unread.0.unwrap_or(false);
+        Ok(Json(
+            read_as(&self.app, req, |rx, me| {
+                notify::list(rx, me, only_unread, cursor.0.as_deref(), limit)
+            })
+            .await?,
+        ))
     }
 
     #[oai(path = "/notifications/:id/read", method = "post", tag = "Tag::My")]
     async fn read_notification(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = self.me(req).await?;
-        self.write(&me, move |tx, u| notify::mark_read(tx, u, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| {
+            notify::mark_read(tx, me, id.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
     #[oai(path = "/notifications/read-all", method = "post", tag = "Tag::My")]
     async fn read_all_notifications(&self, req: &Request) -> ApiResult<NoContent> {
-        let me = self.me(req).await?;
-        self.write(&me, notify::mark_all_read).await?;
+        write_as(&self.app, req, notify::mark_all_read).await?;
         Ok(NoContent::NoContent)
     }
 
@@ -295,12 +278,8 @@ impl FeedApi {
         target_kind: Query<Option<String>>,
         target_id: Query<Option<u64>>,
     ) -> ApiResult<Json<ReminderList>> {
-        let me = self.me(req).await?;
         let t = target_of(target_kind.0.as_deref(), target_id.0)?;
-        let items = self
-            .app
-            .store
-            .read(|rx| reminders::list(rx, &me, t.as_ref()))?;
+        let items = read_as(&self.app, req, |rx, me| reminders::list(rx, me, t.as_ref())).await?;
         Ok(Json(ReminderList { items }))
     }
 
@@ -311,18 +290,19 @@ impl FeedApi {
         req: &Request,
         body: Json<ReminderInput>,
     ) -> ApiResult<Created<Reminder>> {
-        let me = self.me(req).await?;
-        let r = self
-            .write(&me, move |tx, u| reminders::create(tx, u, body.0))
-            .await?;
+        let r = write_as(&self.app, req, move |tx, me| {
+            reminders::create(tx, me, body.0)
+        })
+        .await?;
         Ok(Created::Created(Json(r)))
     }
 
     #[oai(path = "/reminders/:id", method = "delete", tag = "Tag::My")]
     async fn delete_reminder(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = self.me(req).await?;
-        self.write(&me, move |tx, u| reminders::delete(tx, u, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| {
+            reminders::delete(tx, me, id.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 }

@@ -1,7 +1,8 @@
 //! The work area: tasks, activities, comments, the timeline, the feed, "my activities",
 //! notifications, reminders, the calendar with its iCalendar feed, and mail settings.
 //! `tasks` (tasks and activities), `feed` (comments, timeline, feed, my work) and `calendar`
-//! (calendar, iCalendar, mail) share the caller/write helpers of `WorkApi`.
+//! (calendar, iCalendar, mail) share `WorkApi` and run their use cases through
+//! `common::read_as` / `common::write_as` like every other area.
 
 pub mod calendar;
 pub mod feed;
@@ -9,19 +10,13 @@ pub mod tasks;
 
 use std::sync::Arc;
 
-use poem::Request;
-use poem_openapi::payload::Json;
-
-use super::{auth::principal, problem::ApiResult};
 use crate::{
-    access::User,
     app::App,
     error::{Error, Result},
-    store,
-    work::{Target, TargetKind, Task, tasks as task_uc},
+    work::{Target, TargetKind},
 };
 
-/// What every work handler starts from: the app, the caller, one write.
+/// What every work handler starts from: the app.
 pub struct WorkApi {
     pub app: Arc<App>,
 }
@@ -38,26 +33,6 @@ fn target_of(kind: Option<&str>, id: Option<u64>) -> Result<Option<Target>> {
             Ok(Some(Target::new(kind, id)))
         }
         _ => Err(bad("target_id", "give both the kind and the id")),
-    }
-}
-
-impl WorkApi {
-    async fn me(&self, req: &Request) -> ApiResult<User> {
-        Ok(principal(&self.app, req).await?.user)
-    }
-
-    async fn write<T: Send + 'static>(
-        &self,
-        me: &User,
-        f: impl FnOnce(&mut store::Tx, &User) -> Result<T> + Send + 'static,
-    ) -> ApiResult<T> {
-        let u = me.clone();
-        Ok(self.app.write(Some(me.id), move |tx| f(tx, &u)).await?)
-    }
-
-    fn task_out(&self, t: Task) -> ApiResult<Json<Task>> {
-        let now = self.app.now();
-        Ok(Json(self.app.store.read(|rx| task_uc::fill(rx, t, now))?))
     }
 }
 

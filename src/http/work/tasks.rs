@@ -10,7 +10,7 @@ use poem_openapi::{
 use super::{bad, target_of, work_api};
 use crate::{
     http::{
-        common::{Created, HistoryList, NoContent, Tag, history_out},
+        common::{Created, HistoryList, NoContent, Tag, history_out, read_as, write_as},
         problem::ApiResult,
     },
     work::{
@@ -95,7 +95,6 @@ impl TasksApi {
         limit: Query<Option<u32>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<TaskPage>> {
-        let me = self.me(req).await?;
         let role = match role.0.as_deref() {
             None | Some("") => Role::All,
             Some(r) => Role::parse(r).ok_or_else(|| {
@@ -130,11 +129,12 @@ impl TasksApi {
             q: q.0.filter(|q| !q.trim().is_empty()),
         };
         let limit = limit.0.unwrap_or(50).clamp(1, 500) as usize;
-        let periods = Periods::for_user(&me, self.app.now());
-        let (items, next_cursor, total) = self
-            .app
-            .store
-            .read(|rx| tasks::list(rx, &me, &f, &periods, cursor.0.as_deref(), limit))?;
+        let now = self.app.now();
+        let (items, next_cursor, total) = read_as(&self.app, req, |rx, me| {
+            let periods = Periods::for_user(me, now);
+            tasks::list(rx, me, &f, &periods, cursor.0.as_deref(), limit)
+        })
+        .await?;
         Ok(Json(TaskPage {
             next_cursor,
             items,
@@ -145,27 +145,22 @@ impl TasksApi {
     /// Projects in use on the tasks I may see (for pickers and filters).
     #[oai(path = "/tasks/projects", method = "get", tag = "Tag::Tasks")]
     async fn task_projects(&self, req: &Request) -> ApiResult<Json<StringList>> {
-        let me = self.me(req).await?;
-        let items = self.app.store.read(|rx| tasks::projects(rx, &me))?;
+        let items = read_as(&self.app, req, tasks::projects).await?;
         Ok(Json(StringList { items }))
     }
 
     /// Creates a task (the responsible and participants are notified).
     #[oai(path = "/tasks", method = "post", tag = "Tag::Tasks")]
     async fn create_task(&self, req: &Request, body: Json<TaskInput>) -> ApiResult<Created<Task>> {
-        let me = self.me(req).await?;
-        let t = self
-            .write(&me, move |tx, u| tasks::create(tx, u, body.0))
-            .await?;
-        Ok(Created::Created(self.task_out(t)?))
+        let t = write_as(&self.app, req, move |tx, me| tasks::create(tx, me, body.0)).await?;
+        Ok(Created::Created(Json(t)))
     }
 
     #[oai(path = "/tasks/:id", method = "get", tag = "Tag::Tasks")]
     async fn task(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<Task>> {
-        let me = self.me(req).await?;
         let now = self.app.now();
         Ok(Json(
-            self.app.store.read(|rx| tasks::get(rx, &me, id.0, now))?,
+            read_as(&self.app, req, |rx, me| tasks::get(rx, me, id.0, now)).await?,
         ))
     }
 
@@ -177,19 +172,17 @@ impl TasksApi {
         id: Path<u64>,
         body: Json<TaskInput>,
     ) -> ApiResult<Json<Task>> {
-        let me = self.me(req).await?;
-        let t = self
-            .write(&me, move |tx, u| tasks::update(tx, u, id.0, body.0))
-            .await?;
-        self.task_out(t)
+        let t = write_as(&self.app, req, move |tx, me| {
+            tasks::update(tx, me, id.0, body.0)
+        })
+        .await?;
+        Ok(Json(t))
     }
 
     /// Deletes a task (creator or admin).
     #[oai(path = "/tasks/:id", method = "delete", tag = "Tag::Tasks")]
     async fn delete_task(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = self.me(req).await?;
-        self.write(&me, move |tx, u| tasks::delete(tx, u, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| tasks::delete(tx, me, id.0)).await?;
         Ok(NoContent::NoContent)
     }
 
@@ -201,13 +194,11 @@ impl TasksApi {
         id: Path<u64>,
         body: Json<StatusInput>,
     ) -> ApiResult<Json<Task>> {
-        let me = self.me(req).await?;
-        let t = self
-            .write(&me, move |tx, u| {
-                tasks::set_status(tx, u, id.0, body.status)
-            })
-            .await?;
-        self.task_out(t)
+        let t = write_as(&self.app, req, move |tx, me| {
+            tasks::set_status(tx, me, id.0, body.status)
+        })
+        .await?;
+        Ok(Json(t))
     }
 
     /// Hands the task to someone else; the former responsible becomes an observer.
@@ -218,11 +209,11 @@ impl TasksApi {
         id: Path<u64>,
         body: Json<DelegateInput>,
     ) -> ApiResult<Json<Task>> {
-        let me = self.me(req).await?;
-        let t = self
-            .write(&me, move |tx, u| tasks::delegate(tx, u, id.0, body.to))
-            .await?;
-        self.task_out(t)
+        let t = write_as(&self.app, req, move |tx, me| {
+            tasks::delegate(tx, me, id.0, body.to)
+        })
+        .await?;
+        Ok(Json(t))
     }
 
     /// Adds a checklist item.
@@ -233,11 +224,11 @@ impl TasksApi {
         id: Path<u64>,
         body: Json<ItemInput>,
     ) -> ApiResult<Json<Task>> {
-        let me = self.me(req).await?;
-        let t = self
-            .write(&me, move |tx, u| tasks::add_item(tx, u, id.0, &body.text))
-            .await?;
-        self.task_out(t)
+        let t = write_as(&self.app, req, move |tx, me| {
+            tasks::add_item(tx, me, id.0, &body.text)
+        })
+        .await?;
+        Ok(Json(t))
     }
 
     /// Puts the checklist in a new order (every item id once).
@@ -248,13 +239,11 @@ impl TasksApi {
         id: Path<u64>,
         body: Json<OrderInput>,
     ) -> ApiResult<Json<Task>> {
-        let me = self.me(req).await?;
-        let t = self
-            .write(&me, move |tx, u| {
-                tasks::reorder_items(tx, u, id.0, &body.ids)
-            })
-            .await?;
-        self.task_out(t)
+        let t = write_as(&self.app, req, move |tx, me| {
+            tasks::reorder_items(tx, me, id.0, &body.ids)
+        })
+        .await?;
+        Ok(Json(t))
     }
 
     /// Renames or ticks a checklist item.
@@ -270,13 +259,11 @@ impl TasksApi {
         item: Path<u64>,
         body: Json<ItemEdit>,
     ) -> ApiResult<Json<Task>> {
-        let me = self.me(req).await?;
-        let t = self
-            .write(&me, move |tx, u| {
-                tasks::edit_item(tx, u, id.0, item.0, body.0.text, body.0.done)
-            })
-            .await?;
-        self.task_out(t)
+        let t = write_as(&self.app, req, move |tx, me| {
+            tasks::edit_item(tx, me, id.0, item.0, body.0.text, body.0.done)
+        })
+        .await?;
+        Ok(Json(t))
     }
 
     #[oai(
@@ -290,17 +277,16 @@ impl TasksApi {
         id: Path<u64>,
         item: Path<u64>,
     ) -> ApiResult<Json<Task>> {
-        let me = self.me(req).await?;
-        let t = self
-            .write(&me, move |tx, u| tasks::delete_item(tx, u, id.0, item.0))
-            .await?;
-        self.task_out(t)
+        let t = write_as(&self.app, req, move |tx, me| {
+            tasks::delete_item(tx, me, id.0, item.0)
+        })
+        .await?;
+        Ok(Json(t))
     }
 
     #[oai(path = "/tasks/:id/history", method = "get", tag = "Tag::Tasks")]
     async fn task_history(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<HistoryList>> {
-        let me = self.me(req).await?;
-        history_out(&self.app, &me, TargetKind::Task, id.0)
+        history_out(&self.app, req, TargetKind::Task, id.0).await
     }
 
     // --- activities ----------------------------------------------------------------------
@@ -318,7 +304,6 @@ impl TasksApi {
         limit: Query<Option<u32>>,
         cursor: Query<Option<String>>,
     ) -> ApiResult<Json<ActivityPage>> {
-        let me = self.me(req).await?;
         let f = activities::Filter {
             link: target_of(link_kind.0.as_deref(), link_id.0)?,
             responsible_id: responsible_id.0,
@@ -326,10 +311,10 @@ impl TasksApi {
         };
         let limit = limit.0.unwrap_or(50).clamp(1, 500) as usize;
         let now = self.app.now();
-        let (items, next_cursor, total) = self
-            .app
-            .store
-            .read(|rx| activities::list(rx, &me, &f, now, cursor.0.as_deref(), limit))?;
+        let (items, next_cursor, total) = read_as(&self.app, req, |rx, me| {
+            activities::list(rx, me, &f, now, cursor.0.as_deref(), limit)
+        })
+        .await?;
         Ok(Json(ActivityPage {
             next_cursor,
             items,
@@ -343,24 +328,18 @@ impl TasksApi {
         req: &Request,
         body: Json<ActivityInput>,
     ) -> ApiResult<Created<Activity>> {
-        let me = self.me(req).await?;
-        let a = self
-            .write(&me, move |tx, u| activities::create(tx, u, body.0))
-            .await?;
-        let now = self.app.now();
-        Ok(Created::Created(Json(
-            self.app.store.read(|rx| activities::fill(rx, a, now))?,
-        )))
+        let a = write_as(&self.app, req, move |tx, me| {
+            activities::create(tx, me, body.0)
+        })
+        .await?;
+        Ok(Created::Created(Json(a)))
     }
 
     #[oai(path = "/activities/:id", method = "get", tag = "Tag::Activities")]
     async fn activity(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<Activity>> {
-        let me = self.me(req).await?;
         let now = self.app.now();
         Ok(Json(
-            self.app
-                .store
-                .read(|rx| activities::get(rx, &me, id.0, now))?,
+            read_as(&self.app, req, |rx, me| activities::get(rx, me, id.0, now)).await?,
         ))
     }
 
@@ -371,21 +350,19 @@ impl TasksApi {
         id: Path<u64>,
         body: Json<ActivityInput>,
     ) -> ApiResult<Json<Activity>> {
-        let me = self.me(req).await?;
-        let a = self
-            .write(&me, move |tx, u| activities::update(tx, u, id.0, body.0))
-            .await?;
-        let now = self.app.now();
-        Ok(Json(
-            self.app.store.read(|rx| activities::fill(rx, a, now))?,
-        ))
+        let a = write_as(&self.app, req, move |tx, me| {
+            activities::update(tx, me, id.0, body.0)
+        })
+        .await?;
+        Ok(Json(a))
     }
 
     #[oai(path = "/activities/:id", method = "delete", tag = "Tag::Activities")]
     async fn delete_activity(&self, req: &Request, id: Path<u64>) -> ApiResult<NoContent> {
-        let me = self.me(req).await?;
-        self.write(&me, move |tx, u| activities::delete(tx, u, id.0))
-            .await?;
+        write_as(&self.app, req, move |tx, me| {
+            activities::delete(tx, me, id.0)
+        })
+        .await?;
         Ok(NoContent::NoContent)
     }
 
@@ -401,16 +378,11 @@ impl TasksApi {
         id: Path<u64>,
         body: Json<CompleteInput>,
     ) -> ApiResult<Json<Activity>> {
-        let me = self.me(req).await?;
-        let a = self
-            .write(&me, move |tx, u| {
-                activities::complete(tx, u, id.0, &body.result)
-            })
-            .await?;
-        let now = self.app.now();
-        Ok(Json(
-            self.app.store.read(|rx| activities::fill(rx, a, now))?,
-        ))
+        let a = write_as(&self.app, req, move |tx, me| {
+            activities::complete(tx, me, id.0, &body.result)
+        })
+        .await?;
+        Ok(Json(a))
     }
 
     #[oai(
@@ -419,13 +391,10 @@ impl TasksApi {
         tag = "Tag::Activities"
     )]
     async fn reopen_activity(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<Activity>> {
-        let me = self.me(req).await?;
-        let a = self
-            .write(&me, move |tx, u| activities::reopen(tx, u, id.0))
-            .await?;
-        let now = self.app.now();
-        Ok(Json(
-            self.app.store.read(|rx| activities::fill(rx, a, now))?,
-        ))
+        let a = write_as(&self.app, req, move |tx, me| {
+            activities::reopen(tx, me, id.0)
+        })
+        .await?;
+        Ok(Json(a))
     }
 }
