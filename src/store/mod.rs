@@ -148,6 +148,7 @@ impl Store {
         Ok(names)
     }
 
+    /// Runs `f` in one write transaction and commits it; an error aborts everything `f` wrote.
     pub fn write<T>(
         &self,
         actor: Option<u64>,
