@@ -10,6 +10,7 @@ use serde_json::json;
 use super::*;
 use crate::{
     crm::{
+        ReadCaches,
         custom::{FieldDef, FieldInput, FieldKind},
         money::{CurrencyInput, RateInput},
         pipelines::{self, PipelineInput, PipelineOut},
