@@ -161,3 +161,133 @@ pub fn chain(src: &impl Source, dept: Option<u64>) -> Result<Vec<u64>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+
+    fn input(name: &str, parent: Option<u64>) -> DepartmentInput {
+        DepartmentInput {
+            name: name.into(),
+            parent_id: parent,
+            head_id: None,
+        }
+    }
+
+    fn field_of(r: Result<Department>) -> Vec<(String, &'static str)> {
+        match r {
+            Err(Error::Validation(f)) => f.into_iter().map(|f| (f.field, f.code)).collect(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_tree_refuses_cycles_unknown_parents_and_heads_and_keeps_what_it_had() {
+        let (_dir, store, admin) = crate::testing::test_store();
+        let at = chrono::Utc::now();
+        let (sales, kyiv, desk) = store
+            .write(Some(1), at, |tx| {
+                let s = create(tx, &admin, input("Sales", None))?;
+                let k = create(tx, &admin, input("Kyiv", Some(s.id)))?;
+                let d = create(tx, &admin, input("Desk", Some(k.id)))?;
+                Ok((s, k, d))
+            })
+            .expect("tree");
+        // Sales under its own grandchild, or under itself: a cycle.
+        for parent in [desk.id, sales.id] {
+            let r = store.write(Some(1), at, |tx| {
+                update(tx, &admin, sales.id, input("Sales", Some(parent)))
+            });
+            assert_eq!(
+                field_of(r),
+                [("parent_id".to_string(), "invalid_value")],
+                "parent {parent}"
+            );
+        }
+        // A sibling move is fine: Desk goes straight under Sales.
+        store
+            .write(Some(1), at, |tx| {
+                update(tx, &admin, desk.id, input("Desk", Some(sales.id)))
+            })
+            .expect("move");
+        let r = store.write(Some(1), at, |tx| create(tx, &admin, input("", Some(999))));
+        assert_eq!(
+            field_of(r),
+            [
+                ("name".to_string(), "required"),
+                ("parent_id".to_string(), "not_found")
+            ]
+        );
+        let r = store.write(Some(1), at, |tx| {
+            create(
+                tx,
+                &admin,
+                DepartmentInput {
+                    head_id: Some(77),
+                    ..input("Ghosts", None)
+                },
+            )
+        });
+        assert_eq!(field_of(r), [("head_id".to_string(), "not_found")]);
+        let all = store.read(list).expect("list");
+        let names: Vec<(&str, Option<u64>)> =
+            all.iter().map(|d| (d.name.as_str(), d.parent_id)).collect();
+        assert_eq!(
+            names,
+            [
+                ("Desk", Some(sales.id)),
+                ("Kyiv", Some(sales.id)),
+                ("Sales", None)
+            ]
+        );
+        // The chain reads the same from a snapshot and from inside a write.
+        let from_rx = store.read(|rx| chain(rx, Some(kyiv.id))).expect("chain");
+        let from_tx = store
+            .write(Some(1), at, |tx| chain(tx, Some(kyiv.id)))
+            .expect("chain in tx");
+        assert_eq!(from_rx, vec![kyiv.id, sales.id]);
+        assert_eq!(from_tx, from_rx);
+    }
+
+    #[test]
+    fn a_department_with_sub_departments_or_people_is_not_deleted() {
+        let (_dir, store, admin) = crate::testing::test_store();
+        let at = chrono::Utc::now();
+        let (sales, kyiv) = store
+            .write(Some(1), at, |tx| {
+                let s = create(tx, &admin, input("Sales", None))?;
+                let k = create(tx, &admin, input("Kyiv", Some(s.id)))?;
+                Ok((s, k))
+            })
+            .expect("tree");
+        let mut member = admin.clone();
+        member.id = 5;
+        member.department_id = Some(kyiv.id);
+        store
+            .write(Some(1), at, |tx| tx.put_quietly(&member))
+            .expect("member");
+        for id in [sales.id, kyiv.id] {
+            let r = store.write(Some(1), at, |tx| delete(tx, &admin, id));
+            assert!(matches!(r, Err(Error::Conflict(_))), "{id}: {r:?}");
+        }
+        assert_eq!(store.read(list).expect("list").len(), 2);
+        // A user may not edit the tree at all.
+        let mut user = admin.clone();
+        user.role = crate::access::Role::User;
+        let r = store.write(Some(1), at, |tx| delete(tx, &user, kyiv.id));
+        assert!(r.as_ref().is_err_and(Error::is_refusal), "{r:?}");
+        // Once nobody works there and nothing hangs below, it goes.
+        member.department_id = None;
+        store
+            .write(Some(1), at, |tx| tx.put_quietly(&member))
+            .expect("moved");
+        store
+            .write(Some(1), at, |tx| delete(tx, &admin, kyiv.id))
+            .expect("delete kyiv");
+        store
+            .write(Some(1), at, |tx| delete(tx, &admin, sales.id))
+            .expect("delete sales");
+        assert!(store.read(list).expect("list").is_empty());
+    }
+}

@@ -408,3 +408,17 @@ fn the_department_chain_is_read_upwards_and_survives_a_cycle() {
         })
         .expect("read departments");
 }
+
+#[test]
+fn each_entity_belongs_to_the_module_a_role_can_close() {
+    use super::{Entity, Module};
+    assert_eq!(Entity::Deal.module(), Some(Module::Crm));
+    assert_eq!(Entity::Activity.module(), Some(Module::Crm));
+    assert_eq!(Entity::Task.module(), Some(Module::Tasks));
+    assert_eq!(Entity::Agenda.module(), Some(Module::Tasks));
+    assert_eq!(Entity::Event.module(), Some(Module::Calendar));
+    assert_eq!(Entity::Post.module(), Some(Module::Feed));
+    // Comments and reminders follow their record or their person.
+    assert_eq!(Entity::Comment.module(), None);
+    assert_eq!(Entity::Reminder.module(), None);
+}
