@@ -545,6 +545,7 @@ fn probability_people_and_archived_pipelines_are_checked() {
     i.observer_ids = vec![1, 78];
     i.company_id = Some(5);
     i.contact_ids = vec![6];
+    i.customer_side_id = Some(7);
     let mut got = problems(o.create(i));
     got.sort();
     assert_eq!(
@@ -552,6 +553,7 @@ fn probability_people_and_archived_pipelines_are_checked() {
         vec![
             ("company_id".to_string(), "not_found"),
             ("contact_ids[0]".to_string(), "not_found"),
+            ("customer_side_id".to_string(), "not_found"),
             ("observer_ids[1]".to_string(), "not_found"),
             ("probability".to_string(), "invalid_value"),
             ("responsible_id".to_string(), "not_found"),
