@@ -568,3 +568,40 @@ fn a_deadline_in_the_past_is_overdue_and_noted_once() {
         .expect("get");
     assert!(!later.overdue, "overdue is computed for the time asked");
 }
+
+#[test]
+fn a_target_is_seen_by_the_facts_of_what_it_points_at() {
+    use crate::work::{Target, TargetKind, can_see, facts_of};
+    let o = office();
+    let task = o.task();
+    let as_task = Target::new(TargetKind::Task, task.id);
+    let facts = o
+        .store
+        .read(|rx| facts_of(rx, &as_task))
+        .expect("facts")
+        .expect("the task exists");
+    assert_eq!(facts, task.facts());
+    for (who, sees) in [(&o.participant, true), (&o.stranger, false)] {
+        let seen = o
+            .store
+            .read(|rx| can_see(rx, who, &as_task))
+            .expect("can_see");
+        assert_eq!(seen, sees, "{}", who.login);
+    }
+    // CRM records and events are open to everyone today; a missing task or post is nothing.
+    for (kind, id, some) in [
+        (TargetKind::Deal, 1, true),
+        (TargetKind::Event, 1, true),
+        (TargetKind::Task, 999, false),
+        (TargetKind::Post, 999, false),
+    ] {
+        let f = o
+            .store
+            .read(|rx| facts_of(rx, &Target::new(kind, id)))
+            .expect("facts");
+        assert_eq!(f.is_some(), some, "{kind:?}");
+        if let Some(f) = f {
+            assert_eq!(f, crate::access::policy::Facts::default(), "{kind:?}");
+        }
+    }
+}
