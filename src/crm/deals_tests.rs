@@ -288,7 +288,10 @@ fn a_move_within_the_pipeline_is_logged_with_its_times() {
     assert_eq!(left, o.stage(&o.sales, "New"));
     assert_eq!(moved.stage_id, o.stage(&o.sales, "Offer"));
     assert_eq!(moved.stage_changed_at, t(10));
-    assert_eq!(o.deal(d.id).expect("stored").stage_id, moved.stage_id);
+    let stored = o.deal(d.id).expect("stored");
+    assert_eq!(stored.stage_id, moved.stage_id);
+    // A move is a change of the deal: it is stamped with its time (created at 9, moved at 10).
+    assert_eq!(stored.updated_at, t(10));
     // A move to where the deal already is changes nothing and logs nothing.
     o.write(t(11), |tx, a| {
         move_to_stage(tx, a, d.id, o.stage(&o.sales, "Offer"))
