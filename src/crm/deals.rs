@@ -445,6 +445,52 @@ fn name_companies(
     Ok(())
 }
 
+/// The answer for a deal just written, read in the same transaction: its row with the amount in
+/// the base currency at `today` and its company's name (what [`get`] answers).
+fn answer(tx: &Tx, deal: Deal, today: NaiveDate) -> Result<DealRow> {
+    let mut r = row(&Converter::new(&tx.txn_read_view()?, today)?, deal);
+    r.company_name = match r.deal.company_id {
+        Some(c) => tx.get::<Company>(c)?.map(|c| c.name),
+        None => None,
+    };
+    Ok(r)
+}
+
+/// [`create`], answered with the new deal's row from the same transaction.
+pub fn create_row(
+    tx: &mut Tx,
+    actor: &User,
+    input: DealInput,
+    today: NaiveDate,
+) -> Result<DealRow> {
+    let d = create(tx, actor, input)?;
+    answer(tx, d, today)
+}
+
+/// [`update`], answered with the deal's row and the stage it left (if it moved).
+pub fn update_row(
+    tx: &mut Tx,
+    actor: &User,
+    id: u64,
+    input: DealInput,
+    today: NaiveDate,
+) -> Result<(DealRow, Option<u64>)> {
+    let (d, from) = update(tx, actor, id, input)?;
+    Ok((answer(tx, d, today)?, from))
+}
+
+/// [`move_to_stage`], answered with the deal's row and the stage it left.
+pub fn move_row(
+    tx: &mut Tx,
+    actor: &User,
+    id: u64,
+    stage_id: u64,
+    today: NaiveDate,
+) -> Result<(DealRow, u64)> {
+    let (d, from) = move_to_stage(tx, actor, id, stage_id)?;
+    Ok((answer(tx, d, today)?, from))
+}
+
 pub fn get(rx: &ReadTransaction, actor: &User, id: u64, today: NaiveDate) -> Result<DealRow> {
     allow(actor, Permission::ReadCrm)?;
     let d = store::get::<Deal>(rx, id)?.ok_or(Error::NotFound("deal"))?;

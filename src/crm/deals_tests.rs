@@ -781,3 +781,34 @@ fn stage_totals_add_up_the_same_way_in_lists_and_on_the_board() {
     assert_eq!(page.totals.base_total.0, money("511.75"));
     assert_eq!(b.columns[1].cards[0].id, ids[0], "the latest move first");
 }
+
+#[test]
+fn a_write_answers_the_same_row_a_read_gives() {
+    let o = office();
+    let mut i = input("Banner", o.sales.pipeline.id, None);
+    i.amount = "1200".into();
+    i.currency = "USD".into();
+    let row = o
+        .write(t(9), |tx, a| create_row(tx, a, i, today()))
+        .expect("create");
+    let read = |id| {
+        o.store
+            .read(|rx| get(rx, &o.admin, id, today()))
+            .expect("get")
+    };
+    let got = read(row.deal.id);
+    assert_eq!(
+        (&row.base_amount, row.rate, &row.company_name),
+        (&got.base_amount, got.rate, &got.company_name)
+    );
+    assert_eq!(row.deal.amount.0, got.deal.amount.0);
+    let (moved, from) = o
+        .write(t(10), |tx, a| {
+            move_row(tx, a, row.deal.id, o.stage(&o.sales, "Offer"), today())
+        })
+        .expect("move");
+    assert_eq!(from, row.deal.stage_id);
+    let got = read(row.deal.id);
+    assert_eq!(moved.deal.stage_id, got.deal.stage_id);
+    assert_eq!(moved.base_amount, got.base_amount);
+}

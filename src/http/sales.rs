@@ -118,18 +118,6 @@ impl SalesApi {
             by,
         });
     }
-
-    /// A deal as the list shows it (amounts at the rate of the caller's day). The deal writes
-    /// do not answer it from their own transaction yet (deals.rs is being split meanwhile).
-    async fn deal_out(&self, req: &Request, id: u64) -> ApiResult<Json<DealRow>> {
-        let now = self.app.now();
-        Ok(Json(
-            read_as(&self.app, req, |rx, me| {
-                deals::get(rx, me, id, today_of(me, now))
-            })
-            .await?,
-        ))
-    }
 }
 
 #[OpenApi(prefix_path = "/api/v1")]
@@ -572,17 +560,24 @@ impl SalesApi {
         req: &Request,
         body: Json<DealInput>,
     ) -> ApiResult<Created<DealRow>> {
-        let (d, by) = write_as(&self.app, req, move |tx, me| {
-            Ok((deals::create(tx, me, body.0)?, me.id))
+        let now = self.app.now();
+        let (r, by) = write_as(&self.app, req, move |tx, me| {
+            Ok((deals::create_row(tx, me, body.0, today_of(me, now))?, me.id))
         })
         .await?;
-        self.publish("created", &d, None, by);
-        Ok(Created::Created(self.deal_out(req, d.id).await?))
+        self.publish("created", &r.deal, None, by);
+        Ok(Created::Created(Json(r)))
     }
 
     #[oai(path = "/deals/:id", method = "get", tag = "Tag::Deals")]
     async fn deal(&self, req: &Request, id: Path<u64>) -> ApiResult<Json<DealRow>> {
-        self.deal_out(req, id.0).await
+        let now = self.app.now();
+        Ok(Json(
+            read_as(&self.app, req, |rx, me| {
+                deals::get(rx, me, id.0, today_of(me, now))
+            })
+            .await?,
+        ))
     }
 
     /// Replaces every field of a deal (a stage change here is a move like any other).
@@ -593,17 +588,21 @@ impl SalesApi {
         id: Path<u64>,
         body: Json<DealInput>,
     ) -> ApiResult<Json<DealRow>> {
-        let ((d, from), by) = write_as(&self.app, req, move |tx, me| {
-            Ok((deals::update(tx, me, id.0, body.0)?, me.id))
+        let now = self.app.now();
+        let ((r, from), by) = write_as(&self.app, req, move |tx, me| {
+            Ok((
+                deals::update_row(tx, me, id.0, body.0, today_of(me, now))?,
+                me.id,
+            ))
         })
         .await?;
         self.publish(
             if from.is_some() { "moved" } else { "updated" },
-            &d,
+            &r.deal,
             from,
             by,
         );
-        self.deal_out(req, d.id).await
+        Ok(Json(r))
     }
 
     #[oai(path = "/deals/:id", method = "delete", tag = "Tag::Deals")]
@@ -625,14 +624,18 @@ impl SalesApi {
         body: Json<MoveInput>,
     ) -> ApiResult<Json<DealRow>> {
         let stage = body.stage_id;
-        let ((d, from), by) = write_as(&self.app, req, move |tx, me| {
-            Ok((deals::move_to_stage(tx, me, id.0, stage)?, me.id))
+        let now = self.app.now();
+        let ((r, from), by) = write_as(&self.app, req, move |tx, me| {
+            Ok((
+                deals::move_row(tx, me, id.0, stage, today_of(me, now))?,
+                me.id,
+            ))
         })
         .await?;
-        if from != d.stage_id {
-            self.publish("moved", &d, Some(from), by);
+        if from != r.deal.stage_id {
+            self.publish("moved", &r.deal, Some(from), by);
         }
-        self.deal_out(req, d.id).await
+        Ok(Json(r))
     }
 
     #[oai(path = "/deals/:id/history", method = "get", tag = "Tag::Deals")]
