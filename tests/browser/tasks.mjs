@@ -20,7 +20,10 @@ function localInput(hours) {
 async function badge(page, testid) {
   const l = page.getByTestId(testid);
   if (!(await l.count())) return 0;
-  return Number((await l.first().textContent()).replace(/\D/g, '')) || 0;
+  // The badge may vanish between count() and textContent() when its count drops to 0: that
+  // is 0, not a 30 s wait for an element that is gone.
+  const text = await l.first().textContent({ timeout: 500 }).catch(() => '');
+  return Number(text.replace(/\D/g, '')) || 0;
 }
 async function waitBadge(page, testid, want, what) {
   const until = Date.now() + 10000;
