@@ -79,20 +79,15 @@ impl std::fmt::Debug for IndexKey {
 impl Tx {
     pub(super) fn index_add(&mut self, k: &IndexKey, id: u64) -> Result<()> {
         match k {
-            IndexKey::Sorted(def, key) => {
+            IndexKey::Sorted(def, key) | IndexKey::Counted(def, key, _) => {
                 self.txn
                     .open_table(*def)
                     .ctx("open index")?
                     .insert(key.as_slice(), ())
                     .ctx("write index")?;
-            }
-            IndexKey::Counted(def, key, generation) => {
-                self.txn
-                    .open_table(*def)
-                    .ctx("open index")?
-                    .insert(key.as_slice(), ())
-                    .ctx("write index")?;
-                self.bump_generation(*generation)?;
+                if let IndexKey::Counted(_, _, generation) = k {
+                    self.bump_generation(*generation)?;
+                }
             }
             IndexKey::ById(def, key) => {
                 self.txn
@@ -125,20 +120,15 @@ impl Tx {
 
     pub(super) fn index_remove(&mut self, k: &IndexKey, id: u64) -> Result<()> {
         match k {
-            IndexKey::Sorted(def, key) => {
+            IndexKey::Sorted(def, key) | IndexKey::Counted(def, key, _) => {
                 self.txn
                     .open_table(*def)
                     .ctx("open index")?
                     .remove(key.as_slice())
                     .ctx("write index")?;
-            }
-            IndexKey::Counted(def, key, generation) => {
-                self.txn
-                    .open_table(*def)
-                    .ctx("open index")?
-                    .remove(key.as_slice())
-                    .ctx("write index")?;
-                self.bump_generation(*generation)?;
+                if let IndexKey::Counted(_, _, generation) = k {
+                    self.bump_generation(*generation)?;
+                }
             }
             IndexKey::ById(def, key) => {
                 self.txn
