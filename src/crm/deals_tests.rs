@@ -39,12 +39,9 @@ fn today() -> NaiveDate {
 }
 
 fn office() -> Office {
-    let (dir, store, admin) = super::super::test_store();
+    let (dir, store, admin) = super::super::seeded_test_store();
     let (sales, rent) = store
         .write(Some(1), t(8), |tx| {
-            money::seed(tx)?;
-            reflists::seed_all(tx)?;
-            pipelines::seed(tx)?;
             let sales = first_pipeline(tx)?;
             let rent = pipelines::create(
                 tx,

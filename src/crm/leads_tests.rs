@@ -29,14 +29,7 @@ fn t(h: u32) -> DateTime<Utc> {
 }
 
 fn office() -> Office {
-    let (dir, store, admin) = super::super::test_store();
-    store
-        .write(Some(1), t(8), |tx| {
-            money::seed(tx)?;
-            reflists::seed_all(tx)?;
-            pipelines::seed(tx)
-        })
-        .expect("seed");
+    let (dir, store, admin) = super::super::seeded_test_store();
     Office {
         _dir: dir,
         store,

@@ -225,6 +225,26 @@ pub struct ReadCaches {
 #[cfg(test)]
 pub(crate) use crate::testing::test_store;
 
+/// [`test_store`] with what setup seeds: currencies, reference lists, the default pipeline and
+/// lead statuses (at 08:00 on 2026-03-02, the time the rule tests start from).
+#[cfg(test)]
+pub(crate) fn seeded_test_store() -> (tempfile::TempDir, crate::store::Store, crate::access::User) {
+    use chrono::TimeZone;
+    let (dir, store, admin) = test_store();
+    let at = chrono::Utc
+        .with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
+        .single()
+        .expect("a time");
+    store
+        .write(Some(admin.id), at, |tx| {
+            money::seed(tx)?;
+            reflists::seed_all(tx)?;
+            pipelines::seed(tx)
+        })
+        .expect("seed");
+    (dir, store, admin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::name_key;
