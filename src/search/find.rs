@@ -14,13 +14,8 @@ pub const MAX_QUERY: usize = 200;
 /// Hits when the caller does not say, and the most it may ask for.
 pub const DEFAULT_HITS: u32 = 20;
 pub const MAX_HITS: u32 = 100;
-/// What the global search looks through.
-pub const KINDS: [DocKind; 4] = [
-    DocKind::Company,
-    DocKind::Contact,
-    DocKind::Lead,
-    DocKind::Deal,
-];
+/// What the global search looks through: every searchable kind (the one list, `Kind::SEARCHABLE`).
+pub const KINDS: &[DocKind] = DocKind::ALL;
 
 /// Companies, contacts, leads and deals matching `q`, best first.
 pub fn find(index: &SearchIndex, reader: &User, q: &str, limit: Option<u32>) -> Result<Vec<Hit>> {
@@ -35,7 +30,7 @@ pub fn find(index: &SearchIndex, reader: &User, q: &str, limit: Option<u32>) -> 
     index
         .search(
             q,
-            Some(&KINDS),
+            Some(KINDS),
             limit.unwrap_or(DEFAULT_HITS).min(MAX_HITS) as usize,
         )
         .map_err(|e| Error::Search(e.to_string()))

@@ -45,7 +45,7 @@ use crate::{
 /// When set, this binary is `korobka` (the child server process).
 const CHILD_ENV: &str = "KOROBKA_BENCH_CHILD";
 /// The kinds the API's global search asks for.
-const SEARCH_KINDS: [DocKind; 4] = korobka::search::find::KINDS;
+const SEARCH_KINDS: &[DocKind] = korobka::search::find::KINDS;
 /// The API's default number of search hits.
 const SEARCH_LIMIT: usize = korobka::search::find::DEFAULT_HITS as usize;
 

@@ -68,7 +68,7 @@ pub(super) fn raw_search(data: &Path, queries: &[String], args: &Args) -> Result
                         while Instant::now() < end {
                             let q = &queries[next.fetch_add(1, Ordering::Relaxed) % queries.len()];
                             let t = Instant::now();
-                            index.search(q, Some(&SEARCH_KINDS), SEARCH_LIMIT)?;
+                            index.search(q, Some(SEARCH_KINDS), SEARCH_LIMIT)?;
                             lat.push(t.elapsed());
                         }
                         Ok(lat)
@@ -101,7 +101,7 @@ pub(super) fn raw_search_by_kind(data: &Path, queries: &[(&'static str, String)]
         for _round in 0..5 {
             for (_, q) in queries.iter().filter(|(k, _)| *k == kind) {
                 let t = Instant::now();
-                hits += index.search(q, Some(&SEARCH_KINDS), SEARCH_LIMIT)?.len();
+                hits += index.search(q, Some(SEARCH_KINDS), SEARCH_LIMIT)?.len();
                 lat.push(t.elapsed());
             }
         }
